@@ -1,0 +1,630 @@
+"""Read vector data of every common kind into EPSG:4326 with correct text, and write shapefiles."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import math
+import warnings
+import zipfile
+from contextlib import nullcontext
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from pyproj.exceptions import CRSError
+
+from geo.crs import guess_crs, to_display
+from geo.errors import DataError
+from geo.geometry import repair_geometries
+
+__all__ = ["ReadReport", "read_vector", "read_vector_with_report", "write_shapefile"]
+
+# File kinds by extension; a folder is read as the one shapefile inside it.
+_KIND_BY_EXTENSION = {
+    ".shp": "shapefile",
+    ".zip": "zipped shapefile",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".kml": "KML",
+    ".kmz": "KMZ",
+    ".gpx": "GPX",
+    ".csv": "CSV",
+}
+_SUPPORTED = ", ".join(_KIND_BY_EXTENSION) + " or a folder holding one .shp"
+
+# Coordinate column pairs a CSV may use, in order of preference, compared case-insensitively.
+_COORDINATE_COLUMNS = (
+    ("lon", "lat"),
+    ("lng", "lat"),
+    ("longitude", "latitude"),
+    ("经度", "纬度"),
+    ("x", "y"),
+)
+# CSV text: UTF-8 (a BOM is stripped) first, because GB18030 "decodes" almost any bytes.
+_CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030"))
+
+# How .cpg files name code pages, mapped to codec names both Python and GDAL understand.
+_CPG_ALIASES = {
+    "UTF8": "UTF-8",
+    "UTF-8": "UTF-8",
+    "65001": "UTF-8",
+    "936": "CP936",
+    "ANSI 936": "CP936",
+    "54936": "GB18030",
+    "GB2312": "GBK",  # a superset, so GB2312 text decodes the same
+}
+# Decode errors that only mean a text field was cut in the middle of a character.
+_TRUNCATION_REASONS = ("unexpected end of data", "incomplete multibyte sequence")
+_DBF_FIELD_DESCRIPTOR = 32
+_DBF_HEADER_END = 0x0D
+_DBF_TEXT_FIELD = ord("C")
+_DBF_CHUNK_RECORDS = 4096
+
+# Multi-layer formats whose default layer is fixed rather than asked for.
+_DEFAULT_LAYER = {"GPX": "waypoints"}
+# Written into every DBF header in place of today's date, so equal input gives equal bytes.
+_DBF_FIXED_DATE = "2000-01-01"
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
+# Every pyogrio error (DataSourceError, DataLayerError, …) is a RuntimeError.
+_PYOGRIO_ERRORS = (RuntimeError, OSError)
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """What read_vector did to a source: how it decoded text, which CRS it used, what it fixed."""
+
+    source: str
+    driver: str
+    encoding: str | None
+    encoding_reason: str
+    crs_source: str
+    crs_reason: str
+    feature_count: int
+    repaired: tuple[str, ...]
+    empty_features: int
+    layer: str | None
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A frame as it came from the file, before its CRS is settled."""
+
+    frame: gpd.GeoDataFrame
+    driver: str
+    encoding: str | None
+    encoding_reason: str
+    layer: str | None
+
+
+def read_vector(
+    source: str | PathLike[str],
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The features of ``source`` in EPSG:4326; see read_vector_with_report."""
+    return read_vector_with_report(source, layer=layer, crs=crs, encoding=encoding)[0]
+
+
+def read_vector_with_report(
+    source: str | PathLike[str],
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    """The features of ``source`` in EPSG:4326 with correctly decoded text, and a ReadReport.
+
+    ``source`` is a shapefile (.shp, a folder holding one .shp, or a .zip holding one shapefile
+    set), GeoJSON, GeoPackage, KML/KMZ, GPX or a CSV with coordinate columns.  ``layer`` picks a
+    layer of a multi-layer file, ``crs`` is used only when the file declares none (or declares
+    one its coordinates contradict), and ``encoding`` overrides the detected text encoding.
+    Invalid geometries are repaired and listed; empty geometries are kept and counted.
+    Raises DataError, naming the file, for anything that cannot be read.
+    """
+    label = str(source)
+    path = Path(source)
+    if not path.exists():
+        raise DataError(label, "file not found")
+    if path.is_dir():
+        kind = "shapefile"
+        path = _only_shapefile_in(path, label)
+    else:
+        kind = _KIND_BY_EXTENSION.get(path.suffix.lower())
+        if kind is None:
+            raise DataError(
+                label, f"unsupported file type {path.suffix or '(none)'!r}; supported: {_SUPPORTED}"
+            )
+
+    if path.stat().st_size == 0:
+        raise DataError(label, "empty: no features (the file is 0 bytes)")
+
+    if kind == "CSV":
+        if layer is not None:
+            raise DataError(label, f"a CSV file has no layers (layer={layer!r} given)")
+        loaded = _read_csv(path, label, encoding)
+    elif kind == "shapefile":
+        loaded = _read_shapefile(path, label, encoding)
+    elif kind == "zipped shapefile":
+        loaded = _read_zipped_shapefile(path, label, encoding)
+    else:
+        chosen, reason = _text_encoding(encoding, kind)
+        loaded = _read_with_gdal(str(path), label, layer, chosen, reason)
+
+    frame = loaded.frame
+    if len(frame) == 0:
+        raise DataError(label, "empty: no features")
+    frame, crs_source, crs_reason = _settle_crs(frame, label, crs)
+    frame = to_display(frame)
+    if not np.isfinite(shapely.get_coordinates(frame.geometry.array)).all():
+        raise DataError(
+            label, f"coordinates cannot be converted from {crs_source} to EPSG:4326 ({crs_reason})"
+        )
+    frame, repaired = repair_geometries(frame)
+    empty = int((frame.geometry.isna() | frame.geometry.is_empty).sum())
+    report = ReadReport(
+        source=label,
+        driver=loaded.driver,
+        encoding=loaded.encoding,
+        encoding_reason=loaded.encoding_reason,
+        crs_source=crs_source,
+        crs_reason=crs_reason,
+        feature_count=len(frame),
+        repaired=tuple(repaired),
+        empty_features=empty,
+        layer=loaded.layer,
+    )
+    return frame, report
+
+
+def write_shapefile(
+    gdf: gpd.GeoDataFrame,
+    path: str | PathLike[str],
+    *,
+    encoding: str = "UTF-8",
+    write_cpg: bool = True,
+) -> Path:
+    """Write ``gdf`` as a shapefile set at ``path`` (a .shp path) in its own CRS; return the path.
+
+    Text is written in ``encoding``; with ``write_cpg`` a .cpg naming it is written, without
+    it no .cpg is left.  Text that ``encoding`` cannot represent raises DataError instead of
+    being garbled.  The DBF header carries a fixed date, so equal input gives identical files.
+    A frame without a CRS is written without a .prj.
+    """
+    shp = Path(path)
+    if shp.suffix.lower() != ".shp":
+        raise DataError(str(path), "write_shapefile needs a path ending in .shp")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DataError(str(path), f"unknown encoding {encoding!r}") from None
+    _check_encodable(gdf, encoding, str(path))
+
+    shp.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in _SHAPEFILE_PARTS:  # no stale .prj/.cpg/index from an earlier file may remain
+        shp.with_suffix(suffix).unlink(missing_ok=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided", category=UserWarning)
+        try:
+            pyogrio.write_dataframe(
+                gdf,
+                shp,
+                driver="ESRI Shapefile",
+                encoding=encoding,
+                layer_options={"DBF_DATE_LAST_UPDATE": _DBF_FIXED_DATE},
+            )
+        except _PYOGRIO_ERRORS as error:
+            raise DataError(
+                str(path),
+                f"cannot write shapefile in {encoding!r} ({error}); GDAL needs an encoding name "
+                "iconv knows, e.g. 'ISO-8859-1' rather than 'latin-1'",
+            ) from error
+    cpg = shp.with_suffix(".cpg")
+    if not write_cpg:
+        cpg.unlink(missing_ok=True)
+    elif not cpg.exists():
+        cpg.write_text(encoding, encoding="ascii")
+    return shp
+
+
+def _check_encodable(gdf: gpd.GeoDataFrame, encoding: str, label: str) -> None:
+    """Raise DataError if a column name or text value cannot be written in ``encoding``."""
+    geometry_name = gdf.geometry.name
+    for column in gdf.columns:
+        if column == geometry_name:
+            continue
+        _encode_or_fail(str(column), encoding, label, f"column name {column!r}")
+        values = gdf[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        for index, value in values.items():
+            if isinstance(value, str):
+                _encode_or_fail(value, encoding, label, f"row {index}, column {column!r}")
+
+
+def _encode_or_fail(text: str, encoding: str, label: str, where: str) -> None:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as error:
+        bad = text[error.start : error.end]
+        raise DataError(label, f"{where}: {bad!r} cannot be written in {encoding}") from None
+
+
+# --- finding the data -------------------------------------------------------------------------
+
+
+def _only_shapefile_in(folder: Path, label: str) -> Path:
+    """The single .shp directly inside ``folder``."""
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".shp" and p.is_file())
+    if len(found) != 1:
+        names = ", ".join(p.name for p in found) or "none"
+        raise DataError(label, f"a folder must hold exactly one .shp file; found: {names}")
+    return found[0]
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    """The file next to ``path`` with the same stem and ``suffix``, in any letter case."""
+    for candidate in path.parent.iterdir():
+        if candidate.stem == path.stem and candidate.suffix.lower() == suffix:
+            return candidate
+    return None
+
+
+def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
+    """The member of the zip that belongs with ``shp`` and has ``suffix``, in any letter case."""
+    stem = shp[: -len(".shp")]
+    for name in names:
+        if name[: -len(suffix)] == stem and name[-len(suffix) :].lower() == suffix:
+            return name
+    return None
+
+
+# --- shapefiles and their text encoding -------------------------------------------------------
+
+
+def _read_shapefile(shp: Path, label: str, encoding: str | None) -> _Loaded:
+    if encoding is not None:
+        chosen, reason = encoding, "given by the caller (encoding=)"
+    else:
+        cpg = _sibling(shp, ".cpg")
+        dbf = _sibling(shp, ".dbf")
+        cpg_text = cpg.read_bytes() if cpg is not None else None
+        dbf_file = dbf.open("rb") if dbf is not None else None
+        try:
+            chosen, reason = _shapefile_encoding(cpg_text, dbf_file, label)
+        finally:
+            if dbf_file is not None:
+                dbf_file.close()
+    return _read_with_gdal(str(shp), label, None, chosen, reason)
+
+
+def _read_zipped_shapefile(archive: Path, label: str, encoding: str | None) -> _Loaded:
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            names = [n for n in zipped.namelist() if not n.endswith("/")]
+            shps = [n for n in names if n.lower().endswith(".shp")]
+            if len(shps) != 1:
+                found = ", ".join(shps) or "none"
+                raise DataError(
+                    label, f"a .zip must hold exactly one shapefile (.shp); found: {found}"
+                )
+            shp = shps[0]
+            if encoding is not None:
+                chosen, reason = encoding, "given by the caller (encoding=)"
+            else:
+                cpg = _zip_member(names, shp, ".cpg")
+                dbf = _zip_member(names, shp, ".dbf")
+                cpg_text = zipped.read(cpg) if cpg is not None else None
+                with zipped.open(dbf) if dbf is not None else nullcontext() as dbf_file:
+                    chosen, reason = _shapefile_encoding(cpg_text, dbf_file, label)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise DataError(label, f"unreadable zip file: {error}") from error
+    gdal_path = f"/vsizip/{archive.resolve().as_posix()}/{shp}"
+    return _read_with_gdal(gdal_path, label, None, chosen, reason)
+
+
+def _shapefile_encoding(
+    cpg_text: bytes | None, dbf: io.BufferedIOBase | None, label: str
+) -> tuple[str, str]:
+    """The encoding of a shapefile's text and why: from its .cpg, else detected from the DBF."""
+    values = _dbf_text_values(dbf, label) if dbf is not None else []
+    if cpg_text is not None:
+        declared = cpg_text.decode("ascii", errors="replace").strip()
+        chosen = _CPG_ALIASES.get(declared.upper(), declared)
+        try:
+            codecs.lookup(chosen)
+        except LookupError:
+            raise DataError(
+                label, f".cpg names an unknown encoding {declared!r}; pass encoding= to override"
+            ) from None
+        if not all(_decodes(value, chosen) for value in values):
+            raise DataError(
+                label,
+                f".cpg says {declared!r} but the DBF text is not valid {chosen}; "
+                "pass encoding= to override",
+            )
+        return chosen, f"from the .cpg file ({declared!r})"
+    if dbf is None:
+        return "UTF-8", "no .dbf file, so no text attributes"
+    if not values:
+        return "UTF-8", "no .cpg file; the DBF text is plain ASCII"
+    if all(_decodes(value, "utf-8") for value in values):
+        return "UTF-8", f"no .cpg file; all {len(values)} non-ASCII DBF text values are valid UTF-8"
+    for codec in ("GBK", "GB18030"):
+        if all(_decodes(value, codec) for value in values):
+            return codec, (
+                f"no .cpg file; the DBF text is not valid UTF-8 but all {len(values)} "
+                f"non-ASCII values are valid {codec}"
+            )
+    raise DataError(
+        label,
+        "no .cpg file and the DBF text is neither UTF-8 nor GBK/GB18030; "
+        "pass encoding= to say which it is",
+    )
+
+
+def _dbf_text_values(dbf: io.BufferedIOBase, label: str) -> list[bytes]:
+    """The raw bytes of every non-ASCII field name and text value in a DBF file."""
+    header = dbf.read(_DBF_FIELD_DESCRIPTOR)
+    if len(header) < _DBF_FIELD_DESCRIPTOR:
+        raise DataError(label, "corrupt .dbf file: header is truncated")
+    record_count = int.from_bytes(header[4:8], "little")
+    header_length = int.from_bytes(header[8:10], "little")
+    record_length = int.from_bytes(header[10:12], "little")
+    descriptors = dbf.read(max(header_length - _DBF_FIELD_DESCRIPTOR, 0))
+
+    values: list[bytes] = []
+    text_fields: list[tuple[int, int]] = []  # (offset in record, width)
+    offset = 1  # each record starts with its deletion flag
+    for start in range(0, len(descriptors), _DBF_FIELD_DESCRIPTOR):
+        descriptor = descriptors[start : start + _DBF_FIELD_DESCRIPTOR]
+        if descriptor[0] == _DBF_HEADER_END or len(descriptor) < _DBF_FIELD_DESCRIPTOR:
+            break
+        name = descriptor[:11].split(b"\x00", 1)[0]
+        if not name.isascii():
+            values.append(name)
+        width = descriptor[16]
+        if descriptor[11] == _DBF_TEXT_FIELD:
+            text_fields.append((offset, width))
+        offset += width
+    if record_length <= 0 or not text_fields:
+        return values
+
+    remaining = record_count
+    while remaining > 0:
+        count = min(remaining, _DBF_CHUNK_RECORDS)
+        chunk = dbf.read(count * record_length)
+        if chunk.isascii():
+            remaining -= count
+            continue
+        for record in range(len(chunk) // record_length):
+            base = record * record_length
+            for field_offset, width in text_fields:
+                value = chunk[base + field_offset : base + field_offset + width].rstrip(b" \x00")
+                if not value.isascii():
+                    values.append(value)
+        if len(chunk) < count * record_length:
+            break
+        remaining -= count
+    return values
+
+
+def _decodes(value: bytes, codec: str) -> bool:
+    """Whether ``value`` is strictly valid in ``codec``, allowing a last character cut short."""
+    try:
+        value.decode(codec)
+    except UnicodeDecodeError as error:
+        return (
+            error.reason in _TRUNCATION_REASONS
+            and error.end == len(value)
+            and error.start > 0
+            and _decodes(value[: error.start], codec)
+        )
+    return True
+
+
+# --- reading through GDAL ----------------------------------------------------------------------
+
+
+def _text_encoding(encoding: str | None, kind: str) -> tuple[str | None, str]:
+    """The encoding to pass to pyogrio for a non-shapefile format, and why."""
+    if encoding is not None:
+        return encoding, "given by the caller (encoding=)"
+    return None, f"{kind} text is UTF-8 by specification"
+
+
+def _read_with_gdal(
+    gdal_path: str,
+    label: str,
+    layer: str | None,
+    encoding: str | None,
+    encoding_reason: str,
+) -> _Loaded:
+    """Read one layer through pyogrio, turning every GDAL failure into a DataError."""
+    try:
+        chosen_layer = _choose_layer(gdal_path, label, layer)
+        info = pyogrio.read_info(gdal_path, layer=chosen_layer)
+        if info["geometry_type"] is None:
+            raise DataError(label, "no geometry column" + _in_layer(chosen_layer))
+        frame = pyogrio.read_dataframe(gdal_path, layer=chosen_layer, encoding=encoding)
+    except _PYOGRIO_ERRORS as error:
+        raise DataError(label, f"unreadable: {error}") from error
+    except UnicodeDecodeError as error:
+        raise DataError(
+            label, f"text is not valid {encoding or 'UTF-8'} ({error}); pass encoding= to override"
+        ) from error
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise DataError(label, "no geometry column" + _in_layer(chosen_layer))
+    return _Loaded(
+        frame=frame,
+        driver=info["driver"],
+        encoding=encoding or info.get("encoding") or "UTF-8",
+        encoding_reason=encoding_reason,
+        layer=chosen_layer,
+    )
+
+
+def _choose_layer(gdal_path: str, label: str, layer: str | None) -> str | None:
+    """The layer to read: the one asked for, the only spatial one, or the format's default."""
+    layers = pyogrio.list_layers(gdal_path)
+    names = [str(name) for name, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise DataError(label, f"no layer {layer!r}; layers: {', '.join(names)}")
+        return layer
+    if len(names) == 1:
+        return None if gdal_path.lower().endswith(".shp") else names[0]
+    spatial = [str(name) for name, geometry_type in layers if geometry_type is not None]
+    if len(spatial) == 1:
+        return spatial[0]
+    driver = pyogrio.read_info(gdal_path, layer=names[0])["driver"] if names else ""
+    default = _DEFAULT_LAYER.get(driver)
+    if default in names:
+        return default
+    raise DataError(
+        label, f"several layers, pass layer= to pick one of: {', '.join(names) or 'none'}"
+    )
+
+
+def _in_layer(layer: str | None) -> str:
+    return f" in layer {layer!r}" if layer is not None else ""
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, label: str, encoding: str | None) -> _Loaded:
+    raw = path.read_bytes()
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise DataError(label, f"cannot decode as {encoding}: {error}") from error
+        chosen, reason = encoding, "given by the caller (encoding=)"
+    else:
+        text, chosen, reason = _decode_csv(raw, label)
+    text = text.removeprefix("\ufeff")
+    try:
+        table = pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DataError(label, f"unreadable CSV: {error}") from error
+
+    x_column, y_column = _coordinate_columns(table, label)
+    x = _numeric_column(table, x_column, label)
+    y = _numeric_column(table, y_column, label)
+    present = x.notna() & y.notna()
+    points = np.full(len(table), None, dtype=object)
+    points[present.to_numpy()] = shapely.points(x[present].to_numpy(), y[present].to_numpy())
+    frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, index=table.index), crs=None)
+    return _Loaded(frame=frame, driver="CSV", encoding=chosen, encoding_reason=reason, layer=None)
+
+
+def _decode_csv(raw: bytes, label: str) -> tuple[str, str, str]:
+    """CSV bytes as text, the encoding used and why: UTF-8 (with or without BOM), else GB18030."""
+    for codec, name in _CSV_ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if name == "UTF-8":
+            bom = " with BOM" if raw.startswith(codecs.BOM_UTF8) else ""
+            return text, name, f"the file is valid UTF-8{bom}"
+        return text, name, "the file is not valid UTF-8 but is valid GB18030"
+    raise DataError(label, "text is neither UTF-8 nor GB18030; pass encoding= to say which it is")
+
+
+def _coordinate_columns(table: pd.DataFrame, label: str) -> tuple[str, str]:
+    """The (x, y) column names of a CSV, matched case-insensitively."""
+    by_key = {}
+    for column in table.columns:
+        by_key.setdefault(str(column).strip().lower(), column)
+    for x_key, y_key in _COORDINATE_COLUMNS:
+        if x_key in by_key and y_key in by_key:
+            return by_key[x_key], by_key[y_key]
+    wanted = "; ".join(f"{x}/{y}" for x, y in _COORDINATE_COLUMNS)
+    found = ", ".join(str(column) for column in table.columns) or "none"
+    raise DataError(label, f"no coordinate columns (looked for {wanted}); columns found: {found}")
+
+
+def _numeric_column(table: pd.DataFrame, column: str, label: str) -> pd.Series:
+    values = pd.to_numeric(table[column], errors="coerce")
+    bad = values.isna() & table[column].notna()
+    if bad.any():
+        row = bad.idxmax()
+        raise DataError(
+            label, f"column {column!r} row {row}: {table[column][row]!r} is not a number"
+        )
+    return values.astype(float)
+
+
+# --- CRS ---------------------------------------------------------------------------------------
+
+
+def _settle_crs(
+    frame: gpd.GeoDataFrame, label: str, crs: str | None
+) -> tuple[gpd.GeoDataFrame, str, str]:
+    """The frame with its CRS set, the CRS's name and how it was chosen."""
+    bounds = tuple(float(v) for v in frame.total_bounds)
+    finite = all(math.isfinite(v) for v in bounds)
+    declared = frame.crs
+    doubt = ""
+    if declared is not None:
+        contradiction = _contradiction(declared, bounds) if finite else None
+        if contradiction is None:
+            reason = "read from the file"
+            if crs is not None:
+                reason += f" (crs={crs!r} ignored: the file declares its own)"
+            return frame, _crs_name(declared), reason
+        doubt = f"the file declares {_crs_name(declared)} but {contradiction}; "
+    else:
+        doubt = "the file has no CRS; "
+
+    if crs is not None:
+        try:
+            chosen = pyproj.CRS.from_user_input(crs)
+        except CRSError as error:
+            raise DataError(label, f"invalid crs={crs!r}: {error}") from error
+        frame = frame.set_crs(chosen, allow_override=True)
+        return frame, _crs_name(chosen), doubt + f"given by the caller (crs={crs!r})"
+    if not finite:
+        raise DataError(label, doubt + "no coordinates to guess a CRS from (all geometries empty)")
+    guess = guess_crs(bounds)
+    if guess is None:
+        minx, miny, maxx, maxy = (_number(v) for v in bounds)
+        raise DataError(
+            label,
+            doubt + "no CRS and none can be guessed from coordinates "
+            f"(minx {minx}, miny {miny}, maxx {maxx}, maxy {maxy}); pass crs= to say which",
+        )
+    frame = frame.set_crs(guess.crs, allow_override=True)
+    return frame, guess.crs, doubt + f"guessed from the coordinates: {guess.reason}"
+
+
+def _contradiction(declared: pyproj.CRS, bounds: tuple[float, float, float, float]) -> str | None:
+    """Why coordinates cannot be in the declared CRS, or None if they may be."""
+    minx, miny, maxx, maxy = bounds
+    lon_lat = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    if declared.is_geographic and not lon_lat:
+        return "the coordinates are not longitudes/latitudes"
+    if declared.is_projected and lon_lat:
+        return "the coordinates look like longitudes/latitudes, not metres"
+    return None
+
+
+def _crs_name(crs: pyproj.CRS) -> str:
+    """A short name for a CRS: its authority code when it has one."""
+    authority = crs.to_authority(min_confidence=70)
+    return ":".join(authority) if authority else crs.name
+
+
+def _number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")

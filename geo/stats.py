@@ -1,0 +1,101 @@
+"""Statistics as pure functions: per-feature figures, totals and roll-ups by zone."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.crs import SQUARE_METRES_PER_HECTARE, SQUARE_METRES_PER_MU, to_metric
+
+__all__ = [
+    "coverage_rate",
+    "density",
+    "feature_measures",
+    "rollup_by_zone",
+    "summarise",
+]
+
+
+def feature_measures(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Area (m², 亩, ha) and length (km) of each feature, from full-precision geometry."""
+    metric = to_metric(gdf.geometry)
+    area = metric.area
+    return pd.DataFrame(
+        {
+            "area_m2": area,
+            "area_mu": area / SQUARE_METRES_PER_MU,
+            "area_ha": area / SQUARE_METRES_PER_HECTARE,
+            "length_km": metric.length / 1000,
+        },
+        index=gdf.index,
+    )
+
+
+def density(values: pd.Series | float, per: pd.Series | float) -> pd.Series | float:
+    """`values` per unit of `per` (trees per 亩, 万元 per 亩 …); NaN where `per` is zero."""
+    if isinstance(per, pd.Series):
+        return values / per.where(per != 0)
+    return float(values) / per if per else float("nan")
+
+
+def summarise(gdf: gpd.GeoDataFrame, op: str, field: str | None = None, equals: object = None) -> float:
+    """One figure of a layer: count, sum, distinct, count_where, area_mu or length_km."""
+    if op == "count":
+        return len(gdf)
+    if op == "sum":
+        return float(pd.to_numeric(gdf[field]).sum())
+    if op == "distinct":
+        return int(gdf[field].replace("", np.nan).dropna().nunique())
+    if op == "count_where":
+        return int((gdf[field] == equals).sum())
+    if op == "area_mu":
+        return float(feature_measures(gdf)["area_mu"].sum())
+    if op == "length_km":
+        return float(feature_measures(gdf)["length_km"].sum())
+    raise ValueError(f"unknown statistic '{op}'")
+
+
+def rollup_by_zone(
+    features: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    zone_key: str,
+    sum_fields: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Per zone: features inside (count), sums of fields, and area (亩) or length (km) inside.
+
+    A point belongs to the zone that contains it; a line or polygon is counted, and its
+    fields summed, in the zone holding its representative point, while its measured
+    area or length is split by intersection, so a feature crossing a border is measured
+    in each zone for the part inside it.
+    """
+    zones_metric = to_metric(zones[[zone_key, "geometry"]])
+    features_metric = to_metric(features)
+    anchors = features_metric.copy()
+    anchors["geometry"] = features_metric.geometry.representative_point()
+    joined = gpd.sjoin(anchors, zones_metric, how="left", predicate="within")
+    table = pd.DataFrame(index=pd.Index(zones[zone_key], name=zone_key))
+    table["count"] = joined.groupby(zone_key).size().reindex(table.index, fill_value=0)
+    for name in sum_fields:
+        sums = pd.to_numeric(joined[name]).groupby(joined[zone_key]).sum()
+        table[name] = sums.reindex(table.index, fill_value=0)
+    kinds = set(features.geometry.geom_type.dropna())
+    if kinds & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
+        pieces = gpd.overlay(features_metric[["geometry"]], zones_metric, how="intersection", keep_geom_type=True)
+        if kinds & {"Polygon", "MultiPolygon"}:
+            measured = (pieces.area / SQUARE_METRES_PER_MU).groupby(pieces[zone_key]).sum()
+            table["area_mu"] = measured.reindex(table.index, fill_value=0.0)
+        else:
+            measured = (pieces.length / 1000).groupby(pieces[zone_key]).sum()
+            table["length_km"] = measured.reindex(table.index, fill_value=0.0)
+    return table
+
+
+def coverage_rate(covered: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:
+    """Targets, covered targets and the coverage rate (0–1), overall or per group of `by`."""
+    flags = covered.astype(bool)
+    groups = by if by is not None else pd.Series("全部", index=flags.index)
+    table = pd.DataFrame({"targets": flags.groupby(groups).size(), "covered": flags.groupby(groups).sum()})
+    table["rate"] = table["covered"] / table["targets"]
+    return table

@@ -1,0 +1,122 @@
+"""The layer registry: every thematic layer of the atlas, listed explicitly, loaded once."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import DataError
+from geo.io import read_vector_with_report
+from geo.stats import summarise
+from layers import (
+    aixin_base,
+    closed_communities,
+    district,
+    enclave_projects,
+    greenhouses,
+    household_projects,
+    households,
+    industrial_park,
+    industry_projects,
+    night_circles,
+    night_lines,
+    orchards,
+    park_sites,
+    river,
+    sweet_potato,
+    townships,
+    villages,
+)
+from layers.spec import Category, Field, LayerSpec, LayerSpecError, Style, Total
+
+__all__ = [
+    "DATA_DIR",
+    "LAYERS",
+    "REGISTRY",
+    "Category",
+    "Field",
+    "LayerSpec",
+    "LayerSpecError",
+    "Style",
+    "Total",
+    "get_layer",
+    "layer_source_crs",
+    "layer_totals",
+    "load_layer",
+]
+
+DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "shapefiles"))
+
+LAYERS: tuple[LayerSpec, ...] = (
+    district.LAYER,
+    townships.LAYER,
+    river.LAYER,
+    villages.LAYER,
+    households.LAYER,
+    household_projects.LAYER,
+    industry_projects.LAYER,
+    industrial_park.LAYER,
+    orchards.LAYER,
+    greenhouses.LAYER,
+    park_sites.LAYER,
+    sweet_potato.LAYER,
+    aixin_base.LAYER,
+    enclave_projects.LAYER,
+    night_lines.LAYER,
+    night_circles.LAYER,
+    closed_communities.LAYER,
+)
+REGISTRY: dict[str, LayerSpec] = {spec.key: spec for spec in LAYERS}
+if len(REGISTRY) != len(LAYERS):
+    raise LayerSpecError("two layer specs share a key")
+
+
+def get_layer(key: str) -> LayerSpec:
+    """The spec registered under `key`; KeyError listing the known keys otherwise."""
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise KeyError(f"no layer '{key}'; known layers: {', '.join(REGISTRY)}") from None
+
+
+def load_layer(key: str) -> gpd.GeoDataFrame:
+    """The layer's features in EPSG:4326 (a fresh copy of the once-loaded data)."""
+    frame, _ = _load(key, DATA_DIR)
+    return frame.copy()
+
+
+def layer_source_crs(key: str) -> str:
+    """The CRS the layer's file is stored in (as read from it, or as guessed)."""
+    _, report = _load(key, DATA_DIR)
+    return report.crs_source
+
+
+def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """The spec's key figures computed from the data: one row per total."""
+    spec = get_layer(key)
+    data = load_layer(key) if frame is None else frame
+    rows = [
+        {
+            "key": total.key,
+            "label_zh": total.label("zh"),
+            "label_en": total.label("en"),
+            "value": summarise(data, total.op, total.field, total.equals),
+        }
+        for total in spec.totals
+    ]
+    return pd.DataFrame(rows, columns=["key", "label_zh", "label_en", "value"])
+
+
+@lru_cache(maxsize=None)
+def _load(key: str, data_dir: Path):
+    spec = get_layer(key)
+    path = data_dir / spec.source
+    frame, report = read_vector_with_report(path)
+    missing = [f.name for f in spec.fields if f.name not in frame.columns]
+    if missing:
+        raise DataError(path, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}")
+    return frame, report

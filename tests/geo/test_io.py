@@ -1,0 +1,517 @@
+"""Known answers for geo.io: every format, encodings, CRS guessing, errors and repairs."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import Point, Polygon
+
+from geo.errors import DataError
+from geo.io import ReadReport, read_vector, read_vector_with_report, write_shapefile
+
+NAMES = ["长宝营子乡", "驼山子村"]
+# CGCS2000 3-degree Gauss-Krüger CM 120°E, inside Shuangta District.
+GK_POINTS = [(545000.0, 4600000.0), (546500.0, 4601500.0)]
+LONLAT_POINTS = [(120.50, 41.60), (120.55, 41.65)]
+DISTRICT_LON = (120.39, 120.65)
+DISTRICT_LAT = (41.40, 41.78)
+
+
+def _villages(points: list[tuple[float, float]], crs: str | None) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": NAMES, "code": [1, 2]}, geometry=[Point(p) for p in points], crs=crs
+    )
+
+
+def _assert_in_district(frame: gpd.GeoDataFrame) -> None:
+    assert frame.crs.equals("EPSG:4326")
+    minx, miny, maxx, maxy = frame.total_bounds
+    assert DISTRICT_LON[0] <= minx <= maxx <= DISTRICT_LON[1]
+    assert DISTRICT_LAT[0] <= miny <= maxy <= DISTRICT_LAT[1]
+
+
+def _raise_message(source: Path, **kwargs: object) -> str:
+    with pytest.raises(DataError) as caught:
+        read_vector(source, **kwargs)
+    assert source.name in str(caught.value)
+    return str(caught.value)
+
+
+# --- shapefile text encoding ------------------------------------------------------------------
+
+
+def test_gbk_shapefile_without_cpg_is_detected_as_gbk(tmp_path: Path) -> None:
+    shp = write_shapefile(
+        _villages(GK_POINTS, "EPSG:4549"), tmp_path / "gbk.shp", encoding="GBK", write_cpg=False
+    )
+    assert not shp.with_suffix(".cpg").exists()
+    # GDAL on its own reads a DBF without .cpg as ISO-8859-1: mojibake.
+    assert pyogrio.read_dataframe(shp)["name"].tolist() != NAMES
+
+    frame, report = read_vector_with_report(shp)
+
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "GBK"
+    assert "no .cpg" in report.encoding_reason
+    assert report.driver == "ESRI Shapefile"
+    assert report.feature_count == 2
+
+
+def test_utf8_shapefile_without_cpg_is_not_taken_for_gbk(tmp_path: Path) -> None:
+    shp = write_shapefile(
+        _villages(GK_POINTS, "EPSG:4549"), tmp_path / "utf8.shp", encoding="UTF-8", write_cpg=False
+    )
+    # The UTF-8 bytes also "decode" as GBK, into the wrong characters.
+    assert pyogrio.read_dataframe(shp, encoding="GBK")["name"].tolist() != NAMES
+
+    frame, report = read_vector_with_report(shp)
+
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "UTF-8"
+
+
+def test_chinese_field_names_are_decoded_too(tmp_path: Path) -> None:
+    villages = _villages(GK_POINTS, "EPSG:4549").rename(columns={"name": "名称"})
+    shp = write_shapefile(villages, tmp_path / "fields.shp", encoding="GBK", write_cpg=False)
+
+    frame = read_vector(shp)
+
+    assert frame["名称"].tolist() == NAMES
+
+
+def test_cpg_file_is_honoured(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "cpg.shp", encoding="GBK")
+    assert shp.with_suffix(".cpg").read_text().strip() == "GBK"
+
+    frame, report = read_vector_with_report(shp)
+
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "GBK"
+    assert ".cpg" in report.encoding_reason
+
+
+def test_cpg_code_page_number_is_understood(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "cp.shp", encoding="GBK")
+    shp.with_suffix(".cpg").write_text("936")
+
+    frame, report = read_vector_with_report(shp)
+
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "CP936"
+
+
+def test_explicit_encoding_overrides_detection(tmp_path: Path) -> None:
+    shp = write_shapefile(
+        _villages(GK_POINTS, "EPSG:4549"), tmp_path / "e.shp", encoding="GBK", write_cpg=False
+    )
+
+    frame, report = read_vector_with_report(shp, encoding="GB18030")
+
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "GB18030"
+    assert "encoding=" in report.encoding_reason
+
+
+def test_text_in_neither_utf8_nor_gbk_is_an_error(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"name": ["ÿÿÿ"]}, geometry=[Point(GK_POINTS[0])], crs="EPSG:4549")
+    shp = write_shapefile(frame, tmp_path / "latin.shp", encoding="ISO-8859-1", write_cpg=False)
+    assert b"\xff\xff\xff" in shp.with_suffix(".dbf").read_bytes()
+
+    message = _raise_message(shp)
+
+    assert "neither UTF-8 nor GBK" in message
+    assert read_vector(shp, encoding="ISO-8859-1")["name"].tolist() == ["ÿÿÿ"]
+
+
+# --- shapefile CRS ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("easting_offset", "expected_crs"), [(0, "EPSG:4549"), (40_000_000, "EPSG:4528")]
+)
+def test_gauss_kruger_without_prj_is_guessed(
+    tmp_path: Path, easting_offset: float, expected_crs: str
+) -> None:
+    points = [(x + easting_offset, y) for x, y in GK_POINTS]
+    shp = write_shapefile(_villages(points, None), tmp_path / "noprj.shp")
+    assert not shp.with_suffix(".prj").exists()
+
+    frame, report = read_vector_with_report(shp)
+
+    _assert_in_district(frame)
+    assert report.crs_source == expected_crs
+    assert "guessed" in report.crs_reason
+    assert "no CRS" in report.crs_reason
+
+
+@pytest.mark.parametrize(("easting_offset", "crs"), [(0, "EPSG:4549"), (40_000_000, "EPSG:4528")])
+def test_gauss_kruger_with_prj_is_honoured(tmp_path: Path, easting_offset: float, crs: str) -> None:
+    points = [(x + easting_offset, y) for x, y in GK_POINTS]
+    shp = write_shapefile(_villages(points, crs), tmp_path / "prj.shp")
+    assert shp.with_suffix(".prj").exists()
+
+    frame, report = read_vector_with_report(shp)
+
+    _assert_in_district(frame)
+    assert report.crs_source == crs
+    assert report.crs_reason == "read from the file"
+
+
+def test_both_gauss_kruger_forms_land_on_the_same_spot(tmp_path: Path) -> None:
+    plain = write_shapefile(_villages(GK_POINTS, None), tmp_path / "plain.shp")
+    zoned = [(x + 40_000_000, y) for x, y in GK_POINTS]
+    prefixed = write_shapefile(_villages(zoned, None), tmp_path / "prefixed.shp")
+
+    a = shapely.get_coordinates(read_vector(plain).geometry.array)
+    b = shapely.get_coordinates(read_vector(prefixed).geometry.array)
+
+    assert np.allclose(a, b, rtol=0, atol=1e-9)
+
+
+def test_crs_argument_is_used_when_the_file_has_none(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(GK_POINTS, None), tmp_path / "given.shp")
+
+    frame, report = read_vector_with_report(shp, crs="EPSG:4549")
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4549"
+    assert "crs=" in report.crs_reason
+
+
+def test_geographic_prj_contradicted_by_metre_coordinates_falls_back_to_guess(
+    tmp_path: Path,
+) -> None:
+    wrong = _villages(GK_POINTS, None).set_crs("EPSG:4490")
+    shp = write_shapefile(wrong, tmp_path / "wrongprj.shp")
+
+    frame, report = read_vector_with_report(shp)
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4549"
+    assert "declares EPSG:4490" in report.crs_reason
+
+
+def test_cgcs2000_geographic_is_converted(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(LONLAT_POINTS, "EPSG:4490"), tmp_path / "cgcs.shp")
+
+    frame, report = read_vector_with_report(shp)
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4490"
+
+
+# --- containers and other formats ---------------------------------------------------------------
+
+
+def test_zipped_shapefile_is_read_without_extracting(tmp_path: Path) -> None:
+    shp = write_shapefile(
+        _villages(GK_POINTS, None), tmp_path / "set" / "村.shp", encoding="GBK", write_cpg=False
+    )
+    archive = tmp_path / "villages.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in sorted(shp.parent.iterdir()):
+            zipped.write(part, f"数据/{part.name}")
+
+    frame, report = read_vector_with_report(archive)
+
+    _assert_in_district(frame)
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "GBK"
+    assert "guessed" in report.crs_reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["set", "villages.zip"]
+
+
+def test_zip_with_two_shapefiles_is_an_error(tmp_path: Path) -> None:
+    a = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "a.shp")
+    b = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "b.shp")
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in [*a.parent.glob("a.*"), *b.parent.glob("b.*")]:
+            zipped.write(part, part.name)
+
+    message = _raise_message(archive)
+
+    assert "a.shp" in message
+    assert "b.shp" in message
+
+
+def test_folder_with_one_shapefile_is_read(tmp_path: Path) -> None:
+    write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "folder" / "v.shp")
+
+    frame = read_vector(tmp_path / "folder")
+
+    _assert_in_district(frame)
+    assert frame["name"].tolist() == NAMES
+
+
+def test_folder_with_two_shapefiles_is_an_error(tmp_path: Path) -> None:
+    write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "folder" / "a.shp")
+    write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "folder" / "b.shp")
+
+    message = _raise_message(tmp_path / "folder")
+
+    assert "a.shp, b.shp" in message
+
+
+def test_geojson_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "villages.geojson"
+    _villages(LONLAT_POINTS, "EPSG:4326").to_file(path, driver="GeoJSON", engine="pyogrio")
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert frame["name"].tolist() == NAMES
+    assert report.driver == "GeoJSON"
+    assert report.encoding == "UTF-8"
+
+
+def test_geojson_in_metres_without_crs_member_is_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "metres.json"
+    features = [
+        {"type": "Feature", "properties": {"name": n}, "geometry": Point(p).__geo_interface__}
+        for n, p in zip(NAMES, GK_POINTS, strict=True)
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4549"
+    assert "guessed" in report.crs_reason
+
+
+def test_geopackage_with_two_layers_needs_a_layer(tmp_path: Path) -> None:
+    path = tmp_path / "two.gpkg"
+    _villages(LONLAT_POINTS, "EPSG:4490").to_file(path, layer="村庄", engine="pyogrio")
+    _villages(GK_POINTS, "EPSG:4549").to_file(path, layer="乡镇", engine="pyogrio")
+
+    message = _raise_message(path)
+    assert "村庄" in message
+    assert "乡镇" in message
+
+    frame, report = read_vector_with_report(path, layer="乡镇")
+    _assert_in_district(frame)
+    assert frame["name"].tolist() == NAMES
+    assert report.layer == "乡镇"
+    assert report.crs_source == "EPSG:4549"
+
+    assert "no layer 'nope'" in _raise_message(path, layer="nope")
+
+
+def test_kml_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "villages.kml"
+    _villages(LONLAT_POINTS, "EPSG:4326").to_file(path, driver="KML", engine="pyogrio")
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert frame["Name"].tolist() == NAMES
+    assert report.driver in {"KML", "LIBKML"}
+
+
+def test_gpx_reads_waypoints_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "track.gpx"
+    pyogrio.write_dataframe(
+        _villages(LONLAT_POINTS, "EPSG:4326")[["name", "geometry"]],
+        path,
+        driver="GPX",
+        layer="waypoints",
+    )
+
+    frame, report = read_vector_with_report(path)
+
+    assert report.layer == "waypoints"
+    assert frame["name"].tolist() == NAMES
+
+
+def test_csv_with_chinese_columns_in_gb18030(tmp_path: Path) -> None:
+    path = tmp_path / "村庄.csv"
+    table = pd.DataFrame({"名称": NAMES, "经度": [120.50, 120.55], "纬度": [41.60, 41.65]})
+    path.write_bytes(table.to_csv(index=False).encode("gb18030"))
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert frame["名称"].tolist() == NAMES
+    assert report.encoding == "GB18030"
+    assert report.crs_source == "EPSG:4326"
+    assert "guessed" in report.crs_reason
+    assert frame.geometry.iloc[0].equals(Point(120.50, 41.60))
+
+
+def test_csv_with_lon_lat_in_utf8_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    table = pd.DataFrame({"Lon": [120.50, 120.55], "LAT": [41.60, 41.65], "name": NAMES})
+    path.write_bytes(table.to_csv(index=False).encode("utf-8-sig"))
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert list(frame.columns[:3]) == ["Lon", "LAT", "name"]
+    assert frame["name"].tolist() == NAMES
+    assert report.encoding == "UTF-8"
+    assert "BOM" in report.encoding_reason
+
+
+def test_csv_with_gauss_kruger_x_y_and_a_blank_row(tmp_path: Path) -> None:
+    path = tmp_path / "xy.csv"
+    path.write_text("name,X,Y\na,545000,4600000\nb,,\nc,546500,4601500\n", "utf-8")
+
+    frame, report = read_vector_with_report(path)
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4549"
+    assert report.feature_count == 3
+    assert report.empty_features == 1
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "not found" in _raise_message(tmp_path / "nowhere.shp")
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(b"not really")
+
+    message = _raise_message(path)
+
+    assert "unsupported" in message
+    assert ".geojson" in message
+    assert ".gpkg" in message
+
+
+def test_corrupt_shapefile(tmp_path: Path) -> None:
+    path = tmp_path / "broken.shp"
+    path.write_bytes(b"this is not a shapefile" * 10)
+
+    assert "unreadable" in _raise_message(path)
+
+
+def test_geojson_without_features(tmp_path: Path) -> None:
+    path = tmp_path / "none.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
+
+    assert "empty: no features" in _raise_message(path)
+
+
+def test_zero_byte_file(tmp_path: Path) -> None:
+    path = tmp_path / "zero.geojson"
+    path.write_bytes(b"")
+
+    assert "empty" in _raise_message(path)
+
+
+def test_csv_without_coordinate_columns(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("名称,人口\n驼山子村,1200\n", "utf-8")
+
+    message = _raise_message(path)
+
+    assert "no coordinate columns" in message
+    assert "名称, 人口" in message
+
+
+def test_coordinates_that_cannot_be_guessed(tmp_path: Path) -> None:
+    frame = _villages([(5000.0, 7000.0), (5100.0, 7100.0)], None)
+    shp = write_shapefile(frame, tmp_path / "local.shp")
+
+    message = _raise_message(shp)
+
+    assert "no CRS and none can be guessed from coordinates" in message
+    assert "minx 5000" in message
+    assert "maxy 7100" in message
+
+
+def test_layer_without_geometry(tmp_path: Path) -> None:
+    path = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"名称": NAMES}), path, layer="attrs")
+
+    assert "no geometry column" in _raise_message(path)
+
+
+# --- repairs and empty geometries ----------------------------------------------------------------
+
+
+def test_invalid_polygon_is_repaired_and_empty_geometry_counted(tmp_path: Path) -> None:
+    x, y = 120.5, 41.6
+    bow_tie = Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01), (x, y)])
+    square = Polygon([(x, y), (x + 0.01, y), (x + 0.01, y + 0.01), (x, y + 0.01)])
+    features = [
+        {"type": "Feature", "properties": {"name": "好"}, "geometry": square.__geo_interface__},
+        {"type": "Feature", "properties": {"name": "坏"}, "geometry": bow_tie.__geo_interface__},
+        {"type": "Feature", "properties": {"name": "空"}, "geometry": None},
+    ]
+    path = tmp_path / "mixed.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+
+    frame, report = read_vector_with_report(path)
+
+    assert frame["name"].tolist() == ["好", "坏", "空"]
+    assert report.feature_count == 3
+    assert report.empty_features == 1
+    assert len(report.repaired) == 1
+    assert report.repaired[0].startswith("row 1:")
+    assert "Self-intersection" in report.repaired[0]
+    assert frame.geometry.iloc[1].is_valid
+    assert frame.geometry.iloc[1].geom_type == "MultiPolygon"
+    assert frame.geometry.iloc[2] is None
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def test_write_shapefile_is_deterministic(tmp_path: Path) -> None:
+    villages = _villages(GK_POINTS, "EPSG:4549")
+
+    first = write_shapefile(villages, tmp_path / "one" / "v.shp", encoding="GBK")
+    second = write_shapefile(villages, tmp_path / "two" / "v.shp", encoding="GBK")
+
+    for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+        assert first.with_suffix(suffix).read_bytes() == second.with_suffix(suffix).read_bytes()
+
+
+def test_write_shapefile_parts_and_cpg(tmp_path: Path) -> None:
+    villages = _villages(GK_POINTS, "EPSG:4549")
+
+    shp = write_shapefile(villages, tmp_path / "deep" / "er" / "v.shp", encoding="GBK")
+    assert shp == tmp_path / "deep" / "er" / "v.shp"
+    assert sorted(p.suffix for p in shp.parent.iterdir()) == [
+        ".cpg",
+        ".dbf",
+        ".prj",
+        ".shp",
+        ".shx",
+    ]
+    assert shp.with_suffix(".cpg").read_text().strip() == "GBK"
+    assert "长宝营子乡".encode("gbk") in shp.with_suffix(".dbf").read_bytes()
+
+    write_shapefile(villages, shp, encoding="GBK", write_cpg=False)
+    assert not shp.with_suffix(".cpg").exists()
+
+
+def test_write_shapefile_refuses_text_the_encoding_cannot_hold(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"name": ["村😀"]}, geometry=[Point(1, 2)], crs="EPSG:4549")
+
+    with pytest.raises(DataError, match="cannot be written in GBK"):
+        write_shapefile(frame, tmp_path / "emoji.shp", encoding="GBK")
+
+
+def test_report_is_frozen(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "r.shp")
+
+    _, report = read_vector_with_report(shp)
+
+    assert isinstance(report, ReadReport)
+    with pytest.raises(AttributeError):
+        report.feature_count = 0  # type: ignore[misc]
