@@ -153,9 +153,9 @@ def read_vector_with_report(
             raise DataError(label, f"a CSV file has no layers (layer={layer!r} given)")
         loaded = _read_csv(path, label, encoding)
     elif kind == "shapefile":
-        loaded = _read_shapefile(path, label, encoding)
+        loaded = _read_shapefile(path, label, layer, encoding)
     elif kind == "zipped shapefile":
-        loaded = _read_zipped_shapefile(path, label, encoding)
+        loaded = _read_zipped_shapefile(path, label, layer, encoding)
     else:
         chosen, reason = _text_encoding(encoding, kind)
         loaded = _read_with_gdal(str(path), label, layer, chosen, reason)
@@ -279,6 +279,11 @@ def _sibling(path: Path, suffix: str) -> Path | None:
     return None
 
 
+def _zip_noise(name: str) -> bool:
+    """Whether a zip member is a folder entry or macOS metadata (__MACOSX/, ._name)."""
+    return name.endswith("/") or name.startswith("__MACOSX/") or "/._" in f"/{name}"
+
+
 def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
     """The member of the zip that belongs with ``shp`` and has ``suffix``, in any letter case."""
     stem = shp[: -len(".shp")]
@@ -291,26 +296,24 @@ def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
 # --- shapefiles and their text encoding -------------------------------------------------------
 
 
-def _read_shapefile(shp: Path, label: str, encoding: str | None) -> _Loaded:
+def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | None) -> _Loaded:
     if encoding is not None:
         chosen, reason = encoding, "given by the caller (encoding=)"
     else:
         cpg = _sibling(shp, ".cpg")
         dbf = _sibling(shp, ".dbf")
         cpg_text = cpg.read_bytes() if cpg is not None else None
-        dbf_file = dbf.open("rb") if dbf is not None else None
-        try:
+        with dbf.open("rb") if dbf is not None else nullcontext() as dbf_file:
             chosen, reason = _shapefile_encoding(cpg_text, dbf_file, label)
-        finally:
-            if dbf_file is not None:
-                dbf_file.close()
-    return _read_with_gdal(str(shp), label, None, chosen, reason)
+    return _read_with_gdal(str(shp), label, layer, chosen, reason)
 
 
-def _read_zipped_shapefile(archive: Path, label: str, encoding: str | None) -> _Loaded:
+def _read_zipped_shapefile(
+    archive: Path, label: str, layer: str | None, encoding: str | None
+) -> _Loaded:
     try:
         with zipfile.ZipFile(archive) as zipped:
-            names = [n for n in zipped.namelist() if not n.endswith("/")]
+            names = [n for n in zipped.namelist() if not _zip_noise(n)]
             shps = [n for n in names if n.lower().endswith(".shp")]
             if len(shps) != 1:
                 found = ", ".join(shps) or "none"
@@ -329,7 +332,7 @@ def _read_zipped_shapefile(archive: Path, label: str, encoding: str | None) -> _
     except (zipfile.BadZipFile, OSError) as error:
         raise DataError(label, f"unreadable zip file: {error}") from error
     gdal_path = f"/vsizip/{archive.resolve().as_posix()}/{shp}"
-    return _read_with_gdal(gdal_path, label, None, chosen, reason)
+    return _read_with_gdal(gdal_path, label, layer, chosen, reason)
 
 
 def _shapefile_encoding(

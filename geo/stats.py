@@ -39,7 +39,9 @@ def density(values: pd.Series | float, per: pd.Series | float) -> pd.Series | fl
     return float(values) / per if per else float("nan")
 
 
-def summarise(gdf: gpd.GeoDataFrame, op: str, field: str | None = None, equals: object = None) -> float:
+def summarise(
+    gdf: gpd.GeoDataFrame, op: str, field: str | None = None, equals: object = None
+) -> float:
     """One figure of a layer: count, sum, distinct, count_where, area_mu or length_km."""
     if op == "count":
         return len(gdf)
@@ -82,7 +84,9 @@ def rollup_by_zone(
         table[name] = sums.reindex(table.index, fill_value=0)
     kinds = set(features.geometry.geom_type.dropna())
     if kinds & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
-        pieces = gpd.overlay(features_metric[["geometry"]], zones_metric, how="intersection", keep_geom_type=True)
+        pieces = gpd.overlay(
+            features_metric[["geometry"]], zones_metric, how="intersection", keep_geom_type=True
+        )
         if kinds & {"Polygon", "MultiPolygon"}:
             measured = (pieces.area / SQUARE_METRES_PER_MU).groupby(pieces[zone_key]).sum()
             table["area_mu"] = measured.reindex(table.index, fill_value=0.0)
@@ -96,6 +100,8 @@ def coverage_rate(covered: pd.Series, by: pd.Series | None = None) -> pd.DataFra
     """Targets, covered targets and the coverage rate (0–1), overall or per group of `by`."""
     flags = covered.astype(bool)
     groups = by if by is not None else pd.Series("全部", index=flags.index)
-    table = pd.DataFrame({"targets": flags.groupby(groups).size(), "covered": flags.groupby(groups).sum()})
+    table = pd.DataFrame(
+        {"targets": flags.groupby(groups).size(), "covered": flags.groupby(groups).sum()}
+    )
     table["rate"] = table["covered"] / table["targets"]
     return table

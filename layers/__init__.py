@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -49,7 +49,9 @@ __all__ = [
     "load_layer",
 ]
 
-DATA_DIR = Path(os.environ.get("ATLAS_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "shapefiles"))
+DATA_DIR = Path(
+    os.environ.get("ATLAS_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "shapefiles")
+)
 
 LAYERS: tuple[LayerSpec, ...] = (
     district.LAYER,
@@ -111,12 +113,14 @@ def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFram
     return pd.DataFrame(rows, columns=["key", "label_zh", "label_en", "value"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(key: str, data_dir: Path):
     spec = get_layer(key)
     path = data_dir / spec.source
     frame, report = read_vector_with_report(path)
     missing = [f.name for f in spec.fields if f.name not in frame.columns]
     if missing:
-        raise DataError(path, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}")
+        raise DataError(
+            path, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}"
+        )
     return frame, report

@@ -30,7 +30,9 @@ LAYER = LayerSpec(
     ),
     tooltip=("name", "category", "length_km"),
     totals=(
-        Total("count", "廊、带、商街", "Corridor, belt, streets", op="count", unit_zh="条", unit_en=""),
+        Total(
+            "count", "廊、带、商街", "Corridor, belt, streets", op="count", unit_zh="条", unit_en=""
+        ),
         Total("length", "总长度", "Total length", op="length_km", unit_zh="千米", unit_en="km"),
     ),
     description_zh="“一廊、一带、四商街”，名称来自报道；走向为示意。",

@@ -23,7 +23,9 @@ LAYER = LayerSpec(
     tooltip=("name", "area_mu", "trees"),
     totals=(
         Total("area", "果园面积", "Orchard area", op="area_mu", unit_zh="亩", unit_en="mu"),
-        Total("trees", "果树", "Fruit trees", op="sum", field="trees", unit_zh="株", unit_en="trees"),
+        Total(
+            "trees", "果树", "Fruit trees", op="sum", field="trees", unit_zh="株", unit_en="trees"
+        ),
     ),
     description_zh="嘎岔洪果农业合作社运营的果园 3150 亩、果树 10.8 万株；分区为示意。",
     description_en="3150 mu of orchards with 108,000 trees run by the Gacha Hongguo co-operative; blocks illustrative.",

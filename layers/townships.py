@@ -33,7 +33,16 @@ LAYER = LayerSpec(
     tooltip=("name", "kind", "area_km2"),
     totals=(
         Total("count", "乡镇街道数", "Townships", op="count", unit_zh="个", unit_en=""),
-        Total("streets", "街道数", "Subdistricts", op="count_where", field="kind", equals="街道", unit_zh="个", unit_en=""),
+        Total(
+            "streets",
+            "街道数",
+            "Subdistricts",
+            op="count_where",
+            field="kind",
+            equals="街道",
+            unit_zh="个",
+            unit_en="",
+        ),
     ),
     township_field="code",
     description_zh="13 个乡级单位的名称与代码为真实数据；边界为按驻地生成的示意划分。",

@@ -14,7 +14,7 @@ import argparse
 import csv
 import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
     """Every layer as (metric-CRS frame, write options), keyed by layer key."""
     figures = _read_figures()
-    outline = read_vector(SOURCES / "district_outline.geojson").to_crs(METRIC_CRS).geometry.union_all()
+    outline = (
+        read_vector(SOURCES / "district_outline.geojson").to_crs(METRIC_CRS).geometry.union_all()
+    )
     townships = _partition(outline)
     river = _river(outline)
     villages = _villages(townships)
@@ -124,7 +126,9 @@ def _rectangle(center: Point, area: float, aspect: float, angle: float) -> Polyg
     """A rectangle of exactly `area` m², `aspect` = length / width, rotated by `angle`°."""
     width = math.sqrt(area / aspect)
     length = width * aspect
-    shape = box(center.x - length / 2, center.y - width / 2, center.x + length / 2, center.y + width / 2)
+    shape = box(
+        center.x - length / 2, center.y - width / 2, center.x + length / 2, center.y + width / 2
+    )
     return affinity.rotate(shape, angle, origin=center)
 
 
@@ -148,7 +152,9 @@ def _place_rectangle(
         else:
             center = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
         candidate = _rectangle(center, area, rng.uniform(1.0, 2.5), rng.uniform(0, 180))
-        if region.contains(candidate) and (obstacles is None or not obstacles.intersects(candidate)):
+        if region.contains(candidate) and (
+            obstacles is None or not obstacles.intersects(candidate)
+        ):
             return candidate
     raise RuntimeError(f"no room for a rectangle of {area:.0f} m² in the region")
 
@@ -166,7 +172,9 @@ def _points_near(
     return points[:count]
 
 
-def _split_total(rng: np.random.Generator, total: int, parts: int, low: int, high: int) -> list[int]:
+def _split_total(
+    rng: np.random.Generator, total: int, parts: int, low: int, high: int
+) -> list[int]:
     """`parts` integers in [low, high] that add up to `total` exactly."""
     if not parts * low <= total <= parts * high:
         raise ValueError(f"cannot split {total} into {parts} parts within [{low}, {high}]")
@@ -190,9 +198,7 @@ def _shuffled_labels(rng: np.random.Generator, counts: dict[str, int]) -> list[s
 def _partition(outline: BaseGeometry) -> list[Township]:
     """Illustrative partition: Voronoi cells of the seats, 街道 inside the urban core."""
     rows = _read_csv("townships.csv")
-    core_box = shapely.Polygon(
-        [_to_metric(x, y) for x, y in _box_corners(URBAN_CORE_BOX)]
-    )
+    core_box = shapely.Polygon([_to_metric(x, y) for x, y in _box_corners(URBAN_CORE_BOX)])
     core = outline.intersection(core_box)
     rest = outline.difference(core_box)
     rest_parts = sorted(getattr(rest, "geoms", [rest]), key=lambda g: g.area)
@@ -206,7 +212,14 @@ def _partition(outline: BaseGeometry) -> list[Township]:
         for row, seat in zip(group, seats, strict=True):
             cell = next(c for c in cells.geoms if c.contains(seat))
             townships.append(
-                Township(row["code"], row["name"], row["name_en"], row["kind"], seat, cell.intersection(region))
+                Township(
+                    row["code"],
+                    row["name"],
+                    row["name_en"],
+                    row["kind"],
+                    seat,
+                    cell.intersection(region),
+                )
             )
     return sorted(townships, key=lambda t: t.code)
 
@@ -249,7 +262,9 @@ def _township_frame(townships: list[Township]) -> gpd.GeoDataFrame:
 
 
 def _river(outline: BaseGeometry) -> gpd.GeoDataFrame:
-    line = LineString([_to_metric(float(r["lon"]), float(r["lat"])) for r in _read_csv("daling_river.csv")])
+    line = LineString(
+        [_to_metric(float(r["lon"]), float(r["lat"])) for r in _read_csv("daling_river.csv")]
+    )
     inside = line.intersection(outline)
     row = {
         "uid": "river-daling",
@@ -296,7 +311,9 @@ def _villages(townships: list[Township]) -> gpd.GeoDataFrame:
     return _frame(rows, points)
 
 
-def _spaced_point(rng: np.random.Generator, region: BaseGeometry, taken: list[Point], min_distance: float) -> Point:
+def _spaced_point(
+    rng: np.random.Generator, region: BaseGeometry, taken: list[Point], min_distance: float
+) -> Point:
     minx, miny, maxx, maxy = region.bounds
     for _ in range(10_000):
         point = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
@@ -312,11 +329,15 @@ _ENTRUSTED_MODES = ("委托养殖", "委托种植")
 _HOUSEHOLD_PROJECT_TYPES = ("庭院养鸡", "庭院养羊", "庭院养牛", "庭院种植", "委托养殖", "光伏收益")
 
 
-def _households(figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _households(
+    figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(SEED + 2)
     total = figures["pairing_households"]
     changbao = figures["changbao_households"]
-    village_weights = np.where(villages["poor_level"] != "", 3.0, 1.0) * rng.uniform(0.6, 1.4, len(villages))
+    village_weights = np.where(villages["poor_level"] != "", 3.0, 1.0) * rng.uniform(
+        0.6, 1.4, len(villages)
+    )
     in_changbao = (villages["town_code"] == "211302205").to_numpy()
     counts = np.zeros(len(villages), dtype=int)
     counts[in_changbao] = _allocate(changbao, village_weights[in_changbao])
@@ -367,7 +388,9 @@ def _allocate(total: int, weights: np.ndarray) -> np.ndarray:
 def _household_projects(figures: dict[str, int], households: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(SEED + 3)
     total = figures["household_projects"]
-    owners = list(range(len(households))) + list(rng.choice(len(households), total - len(households), replace=False))
+    owners = list(range(len(households))) + list(
+        rng.choice(len(households), total - len(households), replace=False)
+    )
     minimum = figures["household_project_min_gain"]
     rows, points = [], []
     for number, owner in enumerate(sorted(owners), start=1):
@@ -432,7 +455,9 @@ def _industry_projects(
 # --- the 长宝营子 park and the fields ------------------------------------------------------
 
 
-def _park(figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+def _park(
+    figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame
+) -> dict[str, gpd.GeoDataFrame]:
     """The park outline with its orchard blocks, greenhouse park and factory, plus the morel base."""
     rng = np.random.default_rng(SEED + 5)
     changbao = _township_named(townships, "211302205")
@@ -443,7 +468,12 @@ def _park(figures: dict[str, int], townships: list[Township], villages: gpd.GeoD
     for _ in range(5000):
         center = Point(gacha.x + rng.normal(0, 1500), gacha.y + rng.normal(0, 1500))
         outline = affinity.rotate(
-            box(center.x - length / 2, center.y - width / 2, center.x + length / 2, center.y + width / 2),
+            box(
+                center.x - length / 2,
+                center.y - width / 2,
+                center.x + length / 2,
+                center.y + width / 2,
+            ),
             angle,
             origin=center,
         )
@@ -474,7 +504,9 @@ def _park(figures: dict[str, int], townships: list[Township], villages: gpd.GeoD
         )
     orchards = _frame(rows, blocks)
     strip_center_x = (x0 + center.x + length / 2) / 2
-    strip_center = affinity.rotate(Point(strip_center_x, center.y + width / 4), angle, origin=center)
+    strip_center = affinity.rotate(
+        Point(strip_center_x, center.y + width / 4), angle, origin=center
+    )
     greenhouse = _rectangle(strip_center, figures["greenhouse_area"], 1.5, angle)
     factory = affinity.rotate(Point(strip_center_x, center.y - width / 4), angle, origin=center)
     morel = _points_near(rng, changbao.area.buffer(-500), outline.centroid, 2500, 40)
@@ -535,10 +567,17 @@ def _park(figures: dict[str, int], townships: list[Township], villages: gpd.GeoD
         ],
         [factory, morel_point],
     )
-    return {"industrial_park": park, "orchards": orchards, "greenhouses": greenhouses, "park_sites": sites}
+    return {
+        "industrial_park": park,
+        "orchards": orchards,
+        "greenhouses": greenhouses,
+        "park_sites": sites,
+    }
 
 
-def _sweet_potato(figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _sweet_potato(
+    figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(SEED + 6)
     village = villages[villages["name"] == "王杖子村"].iloc[0]
     township = _township_named(townships, village["town_code"])
@@ -571,12 +610,18 @@ def _sweet_potato(figures: dict[str, int], townships: list[Township], villages: 
     return _frame(rows, fields)
 
 
-def _aixin_base(figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _aixin_base(
+    figures: dict[str, int], townships: list[Township], villages: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(SEED + 7)
     village = villages[villages["name"] == "房中村"].iloc[0]
     township = _township_named(townships, village["town_code"])
     area = _place_rectangle(
-        rng, township.area, figures["aixin_base_area"] * SQUARE_METRES_PER_MU, near=village.geometry, spread=1000
+        rng,
+        township.area,
+        figures["aixin_base_area"] * SQUARE_METRES_PER_MU,
+        near=village.geometry,
+        spread=1000,
     )
     row = {
         "uid": "aixin-base",
@@ -599,7 +644,16 @@ _ENCLAVE_STAGES = (
     ("签约", "enclave_signed"),
     ("洽谈", "enclave_negotiating"),
 )
-_ENCLAVE_INDUSTRIES = ("商贸综合体", "文旅康养", "现代物流", "高端装备", "新材料", "农产品加工", "房地产", "电子信息")
+_ENCLAVE_INDUSTRIES = (
+    "商贸综合体",
+    "文旅康养",
+    "现代物流",
+    "高端装备",
+    "新材料",
+    "农产品加工",
+    "房地产",
+    "电子信息",
+)
 
 
 def _enclave_projects(figures: dict[str, int], townships: list[Township]) -> gpd.GeoDataFrame:
@@ -616,31 +670,51 @@ def _enclave_projects(figures: dict[str, int], townships: list[Township]) -> gpd
         mean = remaining / parts
         invests = _split_total(rng, remaining, parts, int(mean * 0.3), int(mean * 1.7))
         for row in stage_named:
-            specs.append({**row, "invest_wan": int(row["invest_wan"]) if row["invest_wan"] else invests.pop()})
+            specs.append(
+                {
+                    **row,
+                    "invest_wan": int(row["invest_wan"]) if row["invest_wan"] else invests.pop(),
+                }
+            )
         for _ in range(count):
             specs.append({"status": stage, "invest_wan": invests.pop(), "industry": ""})
     rows, sites = [], []
     rural = [t for t in townships if t.kind != "街道"]
     for number, spec in enumerate(specs, start=1):
-        industry = spec["industry"] or _ENCLAVE_INDUSTRIES[int(rng.integers(len(_ENCLAVE_INDUSTRIES)))]
+        industry = (
+            spec["industry"] or _ENCLAVE_INDUSTRIES[int(rng.integers(len(_ENCLAVE_INDUSTRIES)))]
+        )
         urban = industry in ("商贸综合体", "房地产", "电子信息")
         if spec.get("township_code"):
             township = _township_named(townships, spec["township_code"])
         else:
             pool = [t for t in townships if t.kind == "街道"] if urban else rural
             township = pool[int(rng.integers(len(pool)))]
-        land_mu = int(spec["land_mu"]) if spec.get("land_mu") else int(np.clip(spec["invest_wan"] / 120, 20, 400))
+        land_mu = (
+            int(spec["land_mu"])
+            if spec.get("land_mu")
+            else int(np.clip(spec["invest_wan"] / 120, 20, 400))
+        )
         jobs = int(spec["jobs"]) if spec.get("jobs") else int(max(10, spec["invest_wan"] / 250))
         site = _place_rectangle(
-            rng, township.area.buffer(-100), land_mu * SQUARE_METRES_PER_MU, near=township.seat, spread=2500, avoid=sites
+            rng,
+            township.area.buffer(-100),
+            land_mu * SQUARE_METRES_PER_MU,
+            near=township.seat,
+            spread=2500,
+            avoid=sites,
         )
         sites.append(site)
-        name = spec.get("name") or f"{township.name.removesuffix('街道')}{industry}项目（示例{number:02d}）"
+        name = (
+            spec.get("name")
+            or f"{township.name.removesuffix('街道')}{industry}项目（示例{number:02d}）"
+        )
         rows.append(
             {
                 "uid": f"enclave-{number:03d}",
                 "name": name,
-                "name_en": spec.get("name_en") or f"Sample {industry_en(industry)} project {number:02d}",
+                "name_en": spec.get("name_en")
+                or f"Sample {industry_en(industry)} project {number:02d}",
                 "status": spec["status"],
                 "industry": industry,
                 "town_code": township.code,
@@ -680,7 +754,12 @@ def _night_economy(river: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     core = shapely.Polygon([_to_metric(x, y) for x, y in _box_corners(URBAN_CORE_BOX)])
     lines, line_rows, circles, circle_rows = [], [], [], []
     for number, row in enumerate(_read_csv("night_economy.csv"), start=1):
-        base = {"uid": f"night-{number:02d}", "name": row["name"], "name_en": row["name_en"], "category": row["category"]}
+        base = {
+            "uid": f"night-{number:02d}",
+            "name": row["name"],
+            "name_en": row["name_en"],
+            "category": row["category"],
+        }
         if row["shape"] == "circle":
             center = _coords(row["coords"])[0]
             circles.append(center.buffer(float(row["radius_m"]), quad_segs=16))
@@ -722,9 +801,15 @@ def _closed_communities(figures: dict[str, int], townships: list[Township]) -> g
         placed: list[Polygon] = []
         for index in local:
             land = 4000 + 2500 * buildings[index]
-            placed.append(_place_rectangle(rng, street.area.buffer(-60), land, avoid=placed, gap=25))
+            placed.append(
+                _place_rectangle(rng, street.area.buffer(-60), land, avoid=placed, gap=25)
+            )
             number = index - local[0] + 1
-            shequ = "坝南社区" if street.name == "光明街道" and number <= 5 else f"{street.name.removesuffix('街道')}第{(number - 1) // 5 + 1}社区"
+            shequ = (
+                "坝南社区"
+                if street.name == "光明街道" and number <= 5
+                else f"{street.name.removesuffix('街道')}第{(number - 1) // 5 + 1}社区"
+            )
             rows.append(
                 {
                     "uid": f"community-{index + 1:03d}",
@@ -741,7 +826,9 @@ def _closed_communities(figures: dict[str, int], townships: list[Township]) -> g
             )
             plan_flags[index] = index in demo
         areas += placed
-    others = rng.choice(np.flatnonzero(~plan_flags), COMMUNITIES_IN_PLAN - int(plan_flags.sum()), replace=False)
+    others = rng.choice(
+        np.flatnonzero(~plan_flags), COMMUNITIES_IN_PLAN - int(plan_flags.sum()), replace=False
+    )
     plan_flags[others] = True
     planned = np.flatnonzero(plan_flags)
     floor = _split_total(rng, figures["renovation_floor_area"], len(planned), 1000, 4200)

@@ -186,6 +186,16 @@ def test_crs_argument_is_used_when_the_file_has_none(tmp_path: Path) -> None:
     assert "crs=" in report.crs_reason
 
 
+def test_crs_argument_does_not_override_the_file(tmp_path: Path) -> None:
+    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "own.shp")
+
+    frame, report = read_vector_with_report(shp, crs="EPSG:4528")
+
+    _assert_in_district(frame)
+    assert report.crs_source == "EPSG:4549"
+    assert "ignored" in report.crs_reason
+
+
 def test_geographic_prj_contradicted_by_metre_coordinates_falls_back_to_guess(
     tmp_path: Path,
 ) -> None:
@@ -219,6 +229,7 @@ def test_zipped_shapefile_is_read_without_extracting(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as zipped:
         for part in sorted(shp.parent.iterdir()):
             zipped.write(part, f"数据/{part.name}")
+        zipped.writestr("__MACOSX/数据/._村.shp", b"macOS resource fork")
 
     frame, report = read_vector_with_report(archive)
 
@@ -227,6 +238,25 @@ def test_zipped_shapefile_is_read_without_extracting(tmp_path: Path) -> None:
     assert report.encoding == "GBK"
     assert "guessed" in report.crs_reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["set", "villages.zip"]
+
+
+def test_zip_with_gbk_member_names_from_windows(tmp_path: Path) -> None:
+    # Zips made on Chinese Windows store member names in GBK without the UTF-8 flag; Python's
+    # zipfile and GDAL's /vsizip/ both read such names as CP437, so they must agree.
+    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "set" / "v.shp")
+    gbk_name = "数据/村庄".encode("gbk")
+    placeholder = b"Q" * len(gbk_name)
+    archive = tmp_path / "windows.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in sorted(shp.parent.iterdir()):
+            zipped.write(part, placeholder.decode() + part.suffix)
+    archive.write_bytes(archive.read_bytes().replace(placeholder, gbk_name))
+    assert not any(name.startswith("数据") for name in zipfile.ZipFile(archive).namelist())
+
+    frame = read_vector(archive)
+
+    _assert_in_district(frame)
+    assert frame["name"].tolist() == NAMES
 
 
 def test_zip_with_two_shapefiles_is_an_error(tmp_path: Path) -> None:

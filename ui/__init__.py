@@ -1,0 +1,1 @@
+"""Presentation helpers of the atlas: UI strings and folium map builders (no Streamlit)."""
