@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENDOR := static/vendor/.installed
 
-.PHONY: run test lint data
+.PHONY: run test lint data assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +23,31 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-run: $(VENV)/.runtime-installed
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+# Browser assets come from the npm registry at set-up time, never from a CDN at view time.
+$(VENDOR): assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/leaflet static/vendor/jquery
+	cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
+	      assets/node_modules/leaflet/dist/images assets/node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp assets/node_modules/jquery/dist/jquery.min.js assets/node_modules/jquery/LICENSE.txt static/vendor/jquery/
+	touch $@
+
+assets: $(VENDOR)
+
+# Browser tests drive Debian's Chromium with Playwright (no browser download).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+run: $(VENV)/.runtime-installed $(VENDOR)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(VENDOR) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 data: $(VENV)/.runtime-installed

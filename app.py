@@ -11,10 +11,13 @@ from streamlit_folium import st_folium
 
 from geo.errors import DataError
 from geo.stats import summarise
-from layers import get_layer, load_layer
+from layers import LAYERS, get_layer, load_layer
+from ui.assets import localise_assets, missing_assets
 from ui.i18n import LANGUAGES, text
 from ui.maps import outline_map
 from ui.registry import registry_table
+
+ROW_HEIGHT_PX = 35
 
 st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", layout="wide")
 
@@ -36,14 +39,12 @@ except DataError as error:
 
 st.header(text("registry_title", lang))
 st.caption(text("registry_intro", lang))
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", height=(len(LAYERS) + 1) * ROW_HEIGHT_PX + 3)
 
 st.header(text("map_title", lang))
-area_km2 = summarise(district, "area_mu") / 1500  # 1 km² = 1500 亩
-st.caption(text("map_caption", lang, area=area_km2))
-st_folium(
-    outline_map(district, get_layer("district"), lang),
-    height=520,
-    use_container_width=True,
-    returned_objects=[],
-)
+st.caption(text("map_caption", lang, area=summarise(district, "area_km2")))
+if missing := missing_assets():
+    st.error(text("assets_missing", lang, files=", ".join(missing)))
+else:
+    district_map = localise_assets(outline_map(district, get_layer("district"), lang))
+    st_folium(district_map, height=520, use_container_width=True, returned_objects=[])

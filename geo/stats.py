@@ -42,7 +42,7 @@ def density(values: pd.Series | float, per: pd.Series | float) -> pd.Series | fl
 def summarise(
     gdf: gpd.GeoDataFrame, op: str, field: str | None = None, equals: object = None
 ) -> float:
-    """One figure of a layer: count, sum, distinct, count_where, area_mu or length_km."""
+    """One figure of a layer: count, sum, distinct, count_where, area_mu, area_km2 or length_km."""
     if op == "count":
         return len(gdf)
     if op == "sum":
@@ -53,6 +53,8 @@ def summarise(
         return int((gdf[field] == equals).sum())
     if op == "area_mu":
         return float(feature_measures(gdf)["area_mu"].sum())
+    if op == "area_km2":
+        return float(feature_measures(gdf)["area_m2"].sum()) / 1e6
     if op == "length_km":
         return float(feature_measures(gdf)["length_km"].sum())
     raise ValueError(f"unknown statistic '{op}'")

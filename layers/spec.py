@@ -20,8 +20,8 @@ GEOMETRY_KINDS = ("point", "line", "polygon")
 FIELD_KINDS = ("text", "int", "float", "bool")
 NUMERIC_KINDS = ("int", "float")
 # count: features; sum: a numeric field; distinct: distinct values of a field;
-# count_where: features whose field equals `equals`; area_mu / length_km: measured geometry.
-TOTAL_OPS = ("count", "sum", "distinct", "count_where", "area_mu", "length_km")
+# count_where: features whose field equals `equals`; area_mu / area_km2 / length_km: measured geometry.
+TOTAL_OPS = ("count", "sum", "distinct", "count_where", "area_mu", "area_km2", "length_km")
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DBF_NAME_LIMIT = 10
@@ -231,7 +231,7 @@ class LayerSpec:
                 problems.append(f"total '{total.key}' sums non-numeric field '{total.field}'")
             if total.op == "count_where" and total.equals is None:
                 problems.append(f"total '{total.key}' needs a value to count ('equals')")
-            if total.op == "area_mu" and self.geometry != "polygon":
+            if total.op in ("area_mu", "area_km2") and self.geometry != "polygon":
                 problems.append(f"total '{total.key}' measures area of a {self.geometry} layer")
             if total.op == "length_km" and self.geometry != "line":
                 problems.append(f"total '{total.key}' measures length of a {self.geometry} layer")

@@ -33,6 +33,7 @@ LAYER = LayerSpec(
     tooltip=("name", "kind", "area_km2"),
     totals=(
         Total("count", "乡镇街道数", "Townships", op="count", unit_zh="个", unit_en=""),
+        Total("area", "面积", "Area", op="area_km2", unit_zh="平方千米", unit_en="km²"),
         Total(
             "streets",
             "街道数",

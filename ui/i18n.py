@@ -32,6 +32,10 @@ _TEXT = {
     "geometry_line": ("线", "line"),
     "geometry_polygon": ("面", "polygon"),
     "data_error": ("数据无法读取", "Data could not be read"),
+    "assets_missing": (
+        "地图组件未安装（缺少 {files}），请先运行 make run。",
+        "Map assets are not installed (missing {files}); start the app with make run.",
+    ),
 }
 
 

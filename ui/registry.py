@@ -12,9 +12,10 @@ __all__ = ["format_figure", "registry_table"]
 
 def format_figure(value: float) -> str:
     """A figure with thousands separators; decimals only where the value has them."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+    rounded = round(float(value), 2)
+    if rounded.is_integer():
+        return f"{int(rounded):,}"
+    return f"{rounded:,.2f}"
 
 
 def registry_table(lang: str) -> pd.DataFrame:
