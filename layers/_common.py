@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layers.spec import Field
 
-__all__ = ["NAME", "NAME_EN", "TOWN", "TOWN_CODE", "UID", "VILLAGE", "area_mu_field"]
+__all__ = ["HH_ID", "NAME", "NAME_EN", "TOWN", "TOWN_CODE", "UID", "VILLAGE", "area_mu_field"]
 
 UID = Field("uid", "要素编号", "Feature ID")
 NAME = Field("name", "名称", "Name")
@@ -12,6 +12,8 @@ NAME_EN = Field("name_en", "英文名称", "English name")
 TOWN_CODE = Field("town_code", "乡镇街道代码", "Township code")
 TOWN = Field("town", "乡镇街道", "Township")
 VILLAGE = Field("village", "村", "Village")
+# Synthetic registered-household id: internal, never sent to promoter or public views.
+HH_ID = Field("hh_id", "建档立卡户编号", "Registered household ID", public=False)
 
 
 def area_mu_field(label_zh: str = "面积", label_en: str = "Area") -> Field:

@@ -50,6 +50,7 @@ LAYER = LayerSpec(
             unit_en="households",
         ),
     ),
+    township_field="town",
     description_zh="区农经局爱心果蔬基地 110 亩，带动 58 户，户均增收 500 元；位置为示意（报道未给出）。",
     description_en="110 mu, 58 households, +500 yuan each; the report gives no location, so it is illustrative.",
 )

@@ -31,6 +31,7 @@ LAYER = LayerSpec(
     totals=(
         Total("area", "温室面积", "Greenhouse area", op="area_mu", unit_zh="亩", unit_en="mu"),
     ),
+    township_field="town",
     description_zh="投资 700 余万元，连栋温室 1.2 万平方米；位置为示意。",
     description_en="700万+ yuan, 12,000 m² of multi-span greenhouses; position illustrative.",
 )

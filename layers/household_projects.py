@@ -1,6 +1,6 @@
 """Household-level poverty-alleviation projects (到户项目)."""
 
-from layers._common import TOWN, TOWN_CODE, UID, VILLAGE
+from layers._common import HH_ID, TOWN, TOWN_CODE, UID, VILLAGE
 from layers.spec import Field, LayerSpec, Style, Total
 
 LAYER = LayerSpec(
@@ -13,7 +13,7 @@ LAYER = LayerSpec(
     name_field="uid",
     fields=(
         UID,
-        Field("hh_id", "建档立卡户编号", "Registered household ID", public=False),
+        HH_ID,
         TOWN_CODE,
         TOWN,
         VILLAGE,

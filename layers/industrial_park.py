@@ -41,6 +41,7 @@ LAYER = LayerSpec(
             unit_en="10k yuan",
         ),
     ),
+    township_field="town",
     description_zh="总投资 2640 万元、占地 3255 亩；轮廓与位置为示意。",
     description_en="2640 万 yuan, 3255 mu; outline and position illustrative.",
 )

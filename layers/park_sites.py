@@ -50,6 +50,7 @@ LAYER = LayerSpec(
     totals=(
         Total("jobs", "就业岗位", "Jobs", op="sum", field="jobs", unit_zh="个", unit_en="jobs"),
     ),
+    township_field="town",
     description_zh="圣洪工贸扶贫工厂（2019 年 9 月投产，260 个岗位）与朝阳天缘科技羊肚菌基地；位置为示意。",
     description_en="The 圣洪工贸 factory (since 2019-09, 260 jobs) and the 天缘科技 morel base; positions illustrative.",
 )

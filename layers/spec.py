@@ -117,7 +117,7 @@ class LayerSpec:
     style: Style
     tooltip: tuple[str, ...] = ()
     totals: tuple[Total, ...] = ()
-    township_field: str | None = None
+    township_field: str | None = None  # field naming the township, by code or by name
     illustrative: bool = True
     description_zh: str = ""
     description_en: str = ""

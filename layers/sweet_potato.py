@@ -23,6 +23,7 @@ LAYER = LayerSpec(
     style=Style(color="#a0522d", fill_opacity=0.5),
     tooltip=("name", "area_mu", "operator"),
     totals=(Total("area", "种植面积", "Planted area", op="area_mu", unit_zh="亩", unit_en="mu"),),
+    township_field="town",
     description_zh="惠农土地股份专业合作社两年种植红薯 1000 亩；地块划分与位置为示意。",
     description_en="1000 mu over two years by the Huinong land-share co-operative; fields and positions illustrative.",
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -31,8 +30,14 @@ def district_metric() -> object:
 
 
 @pytest.fixture(scope="module")
-def townships_metric() -> gpd.GeoDataFrame:
-    return load_layer("townships").to_crs(METRIC_CRS).set_index("code")
+def township_zones() -> dict[str, object]:
+    """Each township's area, found by its code or by its name (layers name it either way)."""
+    townships = load_layer("townships").to_crs(METRIC_CRS)
+    areas = townships.geometry.buffer(BOUNDARY_TOLERANCE_M)
+    return {
+        **dict(zip(townships["code"], areas, strict=True)),
+        **dict(zip(townships["name"], areas, strict=True)),
+    }
 
 
 def test_registry_keys_are_unique_and_match_specs() -> None:
@@ -86,12 +91,15 @@ def test_every_feature_lies_inside_the_district(spec, district_metric) -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in LAYERS if s.township_field], ids=lambda spec: spec.key)
-def test_every_feature_lies_inside_its_named_township(spec, townships_metric) -> None:
+def test_every_feature_lies_inside_its_named_township(spec, township_zones) -> None:
     frame = load_layer(spec.key).to_crs(METRIC_CRS)
-    zones = townships_metric.geometry.buffer(BOUNDARY_TOLERANCE_M)
-    codes = frame[spec.township_field]
-    assert codes.isin(zones.index).all()
-    inside = [geom.within(zones[code]) for geom, code in zip(frame.geometry, codes, strict=True)]
+    towns = frame[spec.township_field]
+    assert towns.isin(list(township_zones)).all(), (
+        f"unknown townships: {set(towns) - set(township_zones)}"
+    )
+    inside = [
+        geom.within(township_zones[town]) for geom, town in zip(frame.geometry, towns, strict=True)
+    ]
     misplaced = frame.loc[[not ok for ok in inside], spec.id_field]
     assert misplaced.empty, f"outside their township: {list(misplaced)}"
 
