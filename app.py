@@ -1,50 +1,52 @@
-"""Shuangta Project Atlas (双塔区项目地图): the Streamlit entry point.
-
-Until the atlas pages exist, the app shows one honest page: the layer registry with
-figures computed from the shipped data, and the real district outline on a map.
-"""
+"""Shuangta Project Atlas (双塔区项目地图): page config, navigation and the shared sidebar."""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.errors import DataError
-from geo.stats import summarise
-from layers import LAYERS, get_layer, load_layer
-from ui.assets import localise_assets, missing_assets
-from ui.i18n import LANGUAGES, text
-from ui.maps import outline_map
-from ui.registry import registry_table
+from layers import LAYERS, load_layer
+from ui.assets import missing_assets
+from ui.i18n import text
+from ui.state import current_lang, render_sidebar
 
-ROW_HEIGHT_PX = 35
-
-st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", layout="wide")
-
-lang = st.sidebar.radio(
-    "语言 / Language",
-    options=list(LANGUAGES),
-    format_func=LANGUAGES.get,
-    horizontal=True,
-    key="lang",
+# (file, title zh, title en, icon, url path)
+PAGES = (
+    ("views/overview.py", "总览", "Overview", ":material/map:", "overview"),
+    ("views/poverty.py", "脱贫与产业", "Poverty & industry", ":material/agriculture:", "poverty"),
+    ("views/enclave.py", "飞地招商", "Enclave projects", ":material/handshake:", "enclave"),
+    ("views/night.py", "夜经济", "Night economy", ":material/nightlife:", "night"),
+    ("views/renovation.py", "老旧小区改造", "Renovation", ":material/apartment:", "renovation"),
+    ("views/about.py", "关于与数据", "About & data", ":material/info:", "about"),
 )
-st.title(text("app_title", lang))
+
+st.set_page_config(
+    page_title="双塔区项目地图 Shuangta Project Atlas", page_icon=":material/map:", layout="wide"
+)
+render_sidebar()
+lang = current_lang()
+st.sidebar.markdown(f"**{text('app_title', lang)}**")
 
 try:
-    table = st.cache_data(registry_table)(lang)
-    district = load_layer("district")
+    for spec in LAYERS:
+        load_layer(spec.key)
 except DataError as error:
     st.error(f"{text('data_error', lang)}：{error}")
     st.stop()
-
-st.header(text("registry_title", lang))
-st.caption(text("registry_intro", lang))
-st.dataframe(table, hide_index=True, width="stretch", height=(len(LAYERS) + 1) * ROW_HEIGHT_PX + 3)
-
-st.header(text("map_title", lang))
-st.caption(text("map_caption", lang, area=summarise(district, "area_km2")))
 if missing := missing_assets():
     st.error(text("assets_missing", lang, files=", ".join(missing)))
-else:
-    district_map = localise_assets(outline_map(district, get_layer("district"), lang))
-    st_folium(district_map, height=520, use_container_width=True, returned_objects=[])
+    st.stop()
+
+navigation = st.navigation(
+    [
+        st.Page(
+            path,
+            title=title_en if lang == "en" else title_zh,
+            icon=icon,
+            url_path=url,
+            default=url == "overview",
+        )
+        for path, title_zh, title_en, icon, url in PAGES
+    ]
+)
+navigation.run()

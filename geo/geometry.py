@@ -8,7 +8,9 @@ import shapely
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["repair_geometries"]
+from geo.crs import DISPLAY_CRS, METRIC_CRS
+
+__all__ = ["repair_geometries", "simplify_for_display"]
 
 # Topological dimension of each kind of geometry: a repair keeps parts of the original dimension.
 _DIMENSION = {
@@ -81,3 +83,27 @@ def _note(
     if fixed.is_empty:
         note += "; nothing of it was left, so the geometry is now empty"
     return note
+
+
+def simplify_for_display(
+    gdf: gpd.GeoDataFrame, *, tolerance_m: float, decimals: int = 6
+) -> gpd.GeoDataFrame:
+    """A lighter copy for drawing only: simplified within `tolerance_m` metres, coordinates rounded.
+
+    Simplification runs in the metric CRS so the tolerance is a true distance; topology is
+    preserved, so polygons stay valid.  Rounding to 6 decimals of a degree moves a vertex by
+    at most ~0.1 m.  Statistics must never be computed from the result.
+    """
+    metric = gdf.to_crs(METRIC_CRS)
+    simplified = (
+        metric.geometry.simplify(tolerance_m, preserve_topology=True)
+        if tolerance_m > 0
+        else metric.geometry
+    )
+    display = simplified.to_crs(DISPLAY_CRS)
+    rounded = shapely.transform(
+        np.asarray(display.array, dtype=object), lambda xy: np.round(xy, decimals)
+    )
+    out = gdf.to_crs(DISPLAY_CRS)
+    out = out.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=DISPLAY_CRS))
+    return out

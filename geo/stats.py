@@ -9,6 +9,7 @@ import pandas as pd
 from geo.crs import SQUARE_METRES_PER_HECTARE, SQUARE_METRES_PER_MU, to_metric
 
 __all__ = [
+    "assign_zones",
     "coverage_rate",
     "density",
     "feature_measures",
@@ -58,6 +59,17 @@ def summarise(
     if op == "length_km":
         return float(feature_measures(gdf)["length_km"].sum())
     raise ValueError(f"unknown statistic '{op}'")
+
+
+def assign_zones(
+    features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, zone_key: str
+) -> pd.Series:
+    """The zone holding each feature's representative point (NaN where none does)."""
+    anchors = gpd.GeoDataFrame(geometry=to_metric(features.geometry).representative_point())
+    joined = gpd.sjoin(
+        anchors, to_metric(zones[[zone_key, "geometry"]]), how="left", predicate="within"
+    )
+    return joined[~joined.index.duplicated(keep="first")][zone_key].reindex(features.index)
 
 
 def rollup_by_zone(

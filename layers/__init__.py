@@ -45,6 +45,7 @@ __all__ = [
     "Total",
     "get_layer",
     "layer_source_crs",
+    "layer_total",
     "layer_totals",
     "load_layer",
 ]
@@ -106,11 +107,23 @@ def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFram
             "key": total.key,
             "label_zh": total.label("zh"),
             "label_en": total.label("en"),
-            "value": summarise(data, total.op, total.field, total.equals),
+            "value": summarise(data, total.op, total.field, total.equals) / total.scale,
         }
         for total in spec.totals
     ]
     return pd.DataFrame(rows, columns=["key", "label_zh", "label_en", "value"])
+
+
+def layer_total(
+    key: str, total_key: str, frame: gpd.GeoDataFrame | None = None
+) -> tuple[Total, float]:
+    """One total of a layer's spec with its value computed from the data (or from `frame`)."""
+    spec = get_layer(key)
+    total = next((t for t in spec.totals if t.key == total_key), None)
+    if total is None:
+        raise KeyError(f"layer '{key}' has no total '{total_key}'")
+    data = load_layer(key) if frame is None else frame
+    return total, summarise(data, total.op, total.field, total.equals) / total.scale
 
 
 @cache

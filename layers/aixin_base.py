@@ -37,6 +37,7 @@ LAYER = LayerSpec(
         ),
     ),
     style=Style(color="#bcbd22", fill_opacity=0.5),
+    densities=("households",),
     tooltip=("name", "area_mu", "households"),
     totals=(
         Total("area", "面积", "Area", op="area_mu", unit_zh="亩", unit_en="mu"),

@@ -60,8 +60,9 @@ LAYER = LayerSpec(
             "Planned investment",
             op="sum",
             field="invest_wan",
-            unit_zh="万元",
-            unit_en="10k yuan",
+            unit_zh="亿元",
+            unit_en="100m yuan",
+            scale=10_000,
         ),
         Total(
             "started",
@@ -76,6 +77,7 @@ LAYER = LayerSpec(
         Total("land", "用地", "Land", op="area_mu", unit_zh="亩", unit_en="mu"),
     ),
     township_field="town_code",
+    densities=("invest_wan", "jobs"),
     description_zh="69 个飞地项目的阶段与分阶段投资与报道一致；金华园为真实项目数据，其余项目名称、地块与联系人均为示例。",
     description_en="Stage counts and investments match the report; 金华园 is real, other names, sites and contacts are illustrative.",
 )

@@ -27,6 +27,7 @@ LAYER = LayerSpec(
         Field("invest_wan", "投资", "Investment", kind="int", unit_zh="万元", unit_en="10k yuan"),
     ),
     style=Style(color="#17becf", fill_opacity=0.5),
+    densities=("invest_wan",),
     tooltip=("name", "area_m2", "invest_wan"),
     totals=(
         Total("area", "温室面积", "Greenhouse area", op="area_mu", unit_zh="亩", unit_en="mu"),

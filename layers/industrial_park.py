@@ -28,6 +28,7 @@ LAYER = LayerSpec(
         Field("parts", "组成片区", "Parts"),
     ),
     style=Style(color="#e6550d", fill_opacity=0.1, weight=3.0),
+    densities=("invest_wan",),
     tooltip=("name", "area_mu", "invest_wan"),
     totals=(
         Total("area", "占地", "Land area", op="area_mu", unit_zh="亩", unit_en="mu"),

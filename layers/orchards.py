@@ -20,6 +20,7 @@ LAYER = LayerSpec(
         Field("trees", "果树", "Fruit trees", kind="int", unit_zh="株", unit_en="trees"),
     ),
     style=Style(color="#31a354", fill_opacity=0.45),
+    densities=("trees",),
     tooltip=("name", "area_mu", "trees"),
     totals=(
         Total("area", "果园面积", "Orchard area", op="area_mu", unit_zh="亩", unit_en="mu"),

@@ -12,6 +12,7 @@ __all__ = [
     "Field",
     "LayerSpec",
     "LayerSpecError",
+    "RelatedCount",
     "Style",
     "Total",
 ]
@@ -94,6 +95,28 @@ class Total:
     equals: str | None = None
     unit_zh: str = ""
     unit_en: str = ""
+    scale: float = 1.0  # the computed value is divided by this (万元 → 亿元: 10000)
+
+    def label(self, lang: str) -> str:
+        label, unit = (
+            (self.label_en, self.unit_en) if lang == "en" else (self.label_zh, self.unit_zh)
+        )
+        return f"{label} ({unit})" if unit else label
+
+    def unit(self, lang: str) -> str:
+        return self.unit_en if lang == "en" else self.unit_zh
+
+
+@dataclass(frozen=True)
+class RelatedCount:
+    """Features of another layer that name this feature (e.g. households of a village)."""
+
+    layer: str
+    field: str
+    label_zh: str
+    label_en: str
+    unit_zh: str = ""
+    unit_en: str = ""
 
     def label(self, lang: str) -> str:
         label, unit = (
@@ -118,6 +141,8 @@ class LayerSpec:
     tooltip: tuple[str, ...] = ()
     totals: tuple[Total, ...] = ()
     township_field: str | None = None  # field naming the township, by code or by name
+    densities: tuple[str, ...] = ()  # numeric fields also shown per 亩 of the feature's area
+    related: tuple[RelatedCount, ...] = ()
     illustrative: bool = True
     description_zh: str = ""
     description_en: str = ""
@@ -161,6 +186,18 @@ class LayerSpec:
         problems += self._reference_problems()
         problems += self._style_problems()
         problems += self._total_problems()
+        problems += self._density_problems()
+        return problems
+
+    def _density_problems(self) -> list[str]:
+        problems = []
+        if self.densities and self.geometry != "polygon":
+            problems.append(f"densities per 亩 need polygons, not a {self.geometry} layer")
+        for name in self.densities:
+            if name not in self._by_name or self._by_name[name].kind not in NUMERIC_KINDS:
+                problems.append(f"density field '{name}' is not a numeric field")
+            elif not self._by_name[name].public:
+                problems.append(f"density field '{name}' is internal")
         return problems
 
     def _field_problems(self) -> list[str]:

@@ -1,7 +1,7 @@
 """Administrative villages of the rural townships (named ones from the report)."""
 
 from layers._common import NAME, NAME_EN, TOWN, TOWN_CODE, UID
-from layers.spec import Category, Field, LayerSpec, Style, Total
+from layers.spec import Category, Field, LayerSpec, RelatedCount, Style, Total
 
 LAYER = LayerSpec(
     key="villages",
@@ -52,6 +52,15 @@ LAYER = LayerSpec(
         ),
     ),
     township_field="town_code",
+    related=(
+        RelatedCount(
+            "households", "village", "覆盖贫困户", "Households covered", "户", "households"
+        ),
+        RelatedCount("household_projects", "village", "到户项目", "Household projects", "个", ""),
+        RelatedCount(
+            "industry_projects", "village", "村级产业项目", "Village industry projects", "个", ""
+        ),
+    ),
     description_zh="报道中点名的村位于其所属乡镇；其余为覆盖核查用的示例村，位置均为示意。",
     description_en="Villages named in the report sit in their townships; the others are illustrative, as are all positions.",
 )

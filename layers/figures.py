@@ -1,0 +1,164 @@
+"""Figures for the statistics panel: one feature's figures, and a township's roll-up of every layer."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.stats import assign_zones, feature_measures, summarise
+from layers import LAYERS, get_layer, load_layer
+
+__all__ = ["CONTEXT_LAYERS", "feature_figures", "in_township", "township_rollup", "township_series"]
+
+# Layers that frame the map rather than count as programmes in a roll-up.
+CONTEXT_LAYERS = ("district", "townships", "river")
+FIGURE_COLUMNS = ["label", "value", "unit"]
+_DERIVED = {
+    "area_mu": ("面积", "Area", "亩", "mu"),
+    "area_ha": ("面积", "Area", "公顷", "ha"),
+    "length_km": ("长度", "Length", "千米", "km"),
+}
+_MEASURE_OPS = ("area_mu", "area_km2", "length_km")
+
+
+def feature_figures(key: str, uid: str, lang: str) -> pd.DataFrame:
+    """Public fields with labels and units, then derived figures, of the feature `uid`."""
+    spec = get_layer(key)
+    frame = load_layer(key)
+    matches = frame[frame[spec.id_field] == uid]
+    if matches.empty:
+        raise KeyError(f"layer '{key}' has no feature '{uid}'")
+    feature = matches.iloc[0]
+    en = lang == "en"
+    rows = []
+    for field in spec.public_fields:
+        value = feature[field.name]
+        if value is None or pd.isna(value) or value == "":
+            continue
+        rows.append(
+            (
+                field.label_en if en else field.label_zh,
+                value,
+                field.unit_en if en else field.unit_zh,
+            )
+        )
+    measures = feature_measures(matches).iloc[0]
+    derived = (
+        ("area_mu", "area_ha")
+        if spec.geometry == "polygon"
+        else ("length_km",)
+        if spec.geometry == "line"
+        else ()
+    )
+    for name in derived:
+        label_zh, label_en, unit_zh, unit_en = _DERIVED[name]
+        rows.append(
+            (
+                label_en if en else label_zh,
+                round(float(measures[name]), 2),
+                unit_en if en else unit_zh,
+            )
+        )
+    for name in spec.densities:
+        field = spec.field(name)
+        if pd.notna(feature[name]) and measures["area_mu"] > 0:
+            label = f"{field.label_en} per mu" if en else f"每亩{field.label_zh}"
+            unit = f"{field.unit_en}/mu" if en else f"{field.unit_zh}/亩"
+            rows.append((label, round(float(feature[name]) / float(measures["area_mu"]), 2), unit))
+    for related in spec.related:
+        others = load_layer(related.layer)
+        count = int((others[related.field] == feature[spec.name_field]).sum())
+        rows.append(
+            (
+                related.label_en if en else related.label_zh,
+                count,
+                related.unit_en if en else related.unit_zh,
+            )
+        )
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def in_township(key: str, frame: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
+    """The features of layer `key` in township `code`; context layers are kept whole."""
+    spec = get_layer(key)
+    if key in CONTEXT_LAYERS:
+        return frame
+    townships = load_layer("townships")
+    township = townships[townships["code"] == code]
+    if township.empty:
+        raise KeyError(f"no township with code '{code}'")
+    if spec.township_field is not None:
+        names = {code, str(township["name"].iloc[0])}
+        return frame[frame[spec.township_field].isin(names)]
+    return frame[frame.intersects(township.geometry.iloc[0])]
+
+
+def township_rollup(code: str, lang: str) -> pd.DataFrame:
+    """Key figures of every programme layer present in township `code`: layer, label, value, unit."""
+    table = _rollup_table()
+    local = table[table["code"] == code]
+    if local.empty:
+        raise KeyError(f"no township with code '{code}'")
+    present = local.groupby("layer")["value"].transform(lambda values: (values != 0).any())
+    local = local[present]
+    en = lang == "en"
+    return pd.DataFrame(
+        {
+            "layer": [get_layer(key).title(lang) for key in local["layer"]],
+            "label": local["label_en" if en else "label_zh"],
+            "value": local["value"].round(2),
+            "unit": local["unit_en" if en else "unit_zh"],
+        }
+    ).reset_index(drop=True)
+
+
+def township_series(layer: str, total: str) -> pd.Series:
+    """One layer total per township code, e.g. households covered in each township."""
+    table = _rollup_table()
+    chosen = table[(table["layer"] == layer) & (table["total"] == total)]
+    if chosen.empty:
+        raise KeyError(f"layer '{layer}' has no total '{total}'")
+    return chosen.set_index("code")["value"]
+
+
+@cache
+def _rollup_table() -> pd.DataFrame:
+    townships = load_layer("townships")
+    rows = []
+    for spec in LAYERS:
+        if spec.key in CONTEXT_LAYERS or not spec.totals:
+            continue
+        frame = load_layer(spec.key)
+        zone_of = assign_zones(frame, townships, zone_key="code")
+        for township in townships.itertuples():
+            members = frame[zone_of == township.code]
+            clipped = _clipped(frame, township.geometry) if spec.geometry != "point" else members
+            for total in spec.totals:
+                data = clipped if total.op in _MEASURE_OPS else members
+                rows.append(
+                    {
+                        "code": township.code,
+                        "layer": spec.key,
+                        "total": total.key,
+                        "label_zh": total.label_zh,
+                        "label_en": total.label_en,
+                        "unit_zh": total.unit_zh,
+                        "unit_en": total.unit_en,
+                        "value": _total_value(data, total),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _total_value(data: gpd.GeoDataFrame, total) -> float:
+    if data.empty:
+        return 0.0
+    return float(summarise(data, total.op, total.field, total.equals)) / total.scale
+
+
+def _clipped(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
+    """The parts of `frame` inside `area`, so areas and lengths are measured where they lie."""
+    touching = frame[frame.intersects(area)]
+    return gpd.clip(touching, area, keep_geom_type=True) if len(touching) else touching

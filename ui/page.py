@@ -1,0 +1,357 @@
+"""The map page every thematic page is made of: KPIs, filters, search, map, panel, chart, exports.
+
+A page declares a `MapPage` and calls `render_map_page`; everything it shows comes from the
+layer specs and the data.  The folium map is built once per (page, language, basemap,
+filters) and cached, so a click only updates the panel and the highlight, never the map.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+import altair as alt
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.export import FEATURE_FORMATS, export_features, export_filename
+from geo.offsets import WGS84, convert
+from layers import get_layer, layer_total, load_layer
+from layers.figures import CONTEXT_LAYERS, in_township, township_series
+from ui.assets import localise_assets
+from ui.basemaps import BASEMAPS, add_basemap
+from ui.i18n import text
+from ui.maps import (
+    FEATURE_ID_PROPERTY,
+    FEATURE_LAYER_PROPERTY,
+    base_map,
+    highlight_group,
+    layer_group,
+    legend,
+    proportional_group,
+    view_for,
+)
+from ui.panel import Selection, render_panel
+from ui.registry import format_figure
+from ui.state import current_basemap, current_lang
+
+__all__ = ["MapPage", "render_map_page"]
+
+MAP_HEIGHT_PX = 600
+ALL = ""
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """One thematic page: its layers, its filterable category, its KPIs and its main figure."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    layers: tuple[str, ...]
+    main_figure: tuple[str, str]  # (layer, total) charted per township
+    kpis: tuple[tuple[str, str], ...] = ()
+    hidden: tuple[str, ...] = ()  # layers switched off until the user turns them on
+    category_layer: str | None = None  # layer whose styled field the category filter acts on
+    sized_by: tuple[str, str] | None = None  # (layer, field): proportional circles at each feature
+    chart_kinds: tuple[str, ...] = ()  # township kinds charted (街道/镇/乡); empty: all
+    intro_zh: str = ""
+    intro_en: str = ""
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+
+def render_map_page(page: MapPage) -> None:
+    """Lay out the whole page; every figure is computed from the data."""
+    lang = current_lang()
+    st.title(page.title(lang))
+    intro = page.intro_en if lang == "en" else page.intro_zh
+    if intro:
+        st.caption(intro)
+    _kpi_row(page, lang)
+    township, categories = _filters(page, lang)
+    frames = _filtered_frames(page, township, categories)
+    map_column, panel_column = st.columns([3, 2], gap="medium")
+    with map_column:
+        clicked = _map(page, lang, township, categories)
+    with panel_column:
+        if clicked is not None:
+            st.caption(text("clicked_at", lang, lon=clicked[0], lat=clicked[1]))
+        render_panel(st.session_state.get(_key(page, "selection")), lang, key_prefix=page.key)
+    _township_chart(page, lang)
+    _exports(page, lang, frames)
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+def _key(page: MapPage, name: str) -> str:
+    return f"{page.key}:{name}"
+
+
+def _select_township(page: MapPage, code: str) -> None:
+    """Select a township everywhere: filter, highlight, roll-up in the panel, and zoom to it."""
+    st.session_state[_key(page, "township")] = code
+    if code == ALL:
+        st.session_state[_key(page, "selection")] = None
+        return
+    townships = load_layer("townships")
+    row = townships[townships["code"] == code]
+    st.session_state[_key(page, "selection")] = Selection("townships", str(row["uid"].iloc[0]))
+    st.session_state[_key(page, "view")] = view_for(row.total_bounds)
+
+
+# --- header, filters, search -------------------------------------------------------------
+
+
+KPIS_PER_ROW = 4
+
+
+def _kpi_row(page: MapPage, lang: str) -> None:
+    for start in range(0, len(page.kpis), KPIS_PER_ROW):
+        row = page.kpis[start : start + KPIS_PER_ROW]
+        for column, (layer, total_key) in zip(st.columns(KPIS_PER_ROW), row, strict=False):
+            total, value = layer_total(layer, total_key)
+            label = total.label_en if lang == "en" else total.label_zh
+            column.metric(label, f"{format_figure(value)} {total.unit(lang)}".strip())
+
+
+def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...]]:
+    townships = load_layer("townships")
+    names = dict(
+        zip(townships["code"], townships["name_en" if lang == "en" else "name"], strict=True)
+    )
+    columns = st.columns([2, 3, 3])
+    township_key = _key(page, "township")
+    columns[0].selectbox(
+        text("township", lang),
+        options=[ALL, *names],
+        format_func=lambda code: names.get(code, text("all_townships", lang)),
+        key=township_key,
+        on_change=lambda: _select_township(page, st.session_state[township_key]),
+    )
+    categories: tuple[str, ...] = ()
+    if page.category_layer:
+        style = get_layer(page.category_layer).style
+        values = [c.value for c in style.categories]
+        labels = {c.value: c.label(lang) for c in style.categories}
+        field_label = get_layer(page.category_layer).field(style.by_field).label(lang)
+        chosen = columns[1].multiselect(
+            field_label,
+            options=values,
+            default=values,
+            format_func=labels.get,
+            key=_key(page, "categories"),
+        )
+        categories = tuple(chosen)
+    _search_box(page, lang, columns[2])
+    return st.session_state.get(township_key, ALL), categories
+
+
+def _search_box(page: MapPage, lang: str, column) -> None:
+    options = _search_options(page.key, page.layers, lang)
+    search_key = _key(page, "search")
+
+    def found() -> None:
+        choice = st.session_state[search_key]
+        if choice:
+            layer, uid = choice.split("|", 1)
+            spec = get_layer(layer)
+            frame = load_layer(layer)
+            feature = frame[frame[spec.id_field] == uid]
+            st.session_state[_key(page, "selection")] = Selection(layer, uid)
+            st.session_state[_key(page, "view")] = view_for(feature.total_bounds)
+
+    column.selectbox(
+        text("search", lang),
+        options=[ALL, *options],
+        format_func=lambda value: options.get(value, text("search_placeholder", lang)),
+        key=search_key,
+        on_change=found,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _search_options(page_key: str, layers: tuple[str, ...], lang: str) -> dict[str, str]:
+    """'layer|uid' → 'name · layer title' for every named feature on the page."""
+    options = {}
+    for key in ("townships", *layers):
+        spec = get_layer(key)
+        if spec.name_field == spec.id_field:
+            continue
+        frame = load_layer(key)
+        name_column = "name_en" if lang == "en" and "name_en" in frame else spec.name_field
+        for uid, name in zip(frame[spec.id_field], frame[name_column], strict=True):
+            options[f"{key}|{uid}"] = f"{name} · {spec.title(lang)}"
+    return options
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def _filtered_frames(
+    page: MapPage, township: str, categories: tuple[str, ...]
+) -> dict[str, gpd.GeoDataFrame]:
+    frames = {}
+    for key in page.layers:
+        frame = load_layer(key)
+        if township != ALL:
+            frame = in_township(key, frame, township)
+        if key == page.category_layer:
+            frame = frame[frame[get_layer(key).style.by_field].isin(categories)]
+        frames[key] = frame
+    return frames
+
+
+# --- map ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _page_map(
+    page: MapPage,
+    lang: str,
+    basemap_key: str,
+    tile_url: str | None,
+    township: str,
+    categories: tuple[str, ...],
+) -> folium.Map:
+    """The page's map, built once per choice of language, basemap and filters."""
+    datum = BASEMAPS[basemap_key].datum
+    fmap = base_map(load_layer("district").total_bounds)
+    add_basemap(fmap, BASEMAPS[basemap_key], tile_url)
+    context = [get_layer(key) for key in CONTEXT_LAYERS]
+    layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
+    layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
+    frames = _filtered_frames(page, township, categories)
+    for key, frame in frames.items():
+        layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum).add_to(
+            fmap
+        )
+    if page.sized_by:
+        layer, field = page.sized_by
+        proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
+    layer_group(get_layer("district"), load_layer("district"), lang, datum=datum).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
+    legend(styled, lang).add_to(fmap)
+    return localise_assets(fmap)
+
+
+def _map(
+    page: MapPage, lang: str, township: str, categories: tuple[str, ...]
+) -> tuple[float, float] | None:
+    """Draw the map; turn a new click into the panel's selection. Returns the clicked lon/lat (WGS-84)."""
+    basemap, tile_url = current_basemap()
+    fmap = _page_map(page, lang, basemap.key, tile_url, township, categories)
+    selection: Selection | None = st.session_state.get(_key(page, "selection"))
+    center, zoom = st.session_state.get(_key(page, "view"), (None, None))
+    with st.spinner(text("map_loading", lang)):
+        returned = st_folium(
+            fmap,
+            key=_key(page, "map"),
+            height=MAP_HEIGHT_PX,
+            use_container_width=True,
+            returned_objects=["last_active_drawing", "last_object_clicked"],
+            feature_group_to_add=_highlight(selection, basemap.datum),
+            center=center,
+            zoom=zoom,
+        )
+    return _handle_click(page, returned or {}, basemap.datum)
+
+
+def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
+    if selection is None:
+        return highlight_group(gpd.GeoDataFrame(geometry=[], crs=4326), datum=datum)
+    spec = get_layer(selection.layer)
+    frame = load_layer(selection.layer)
+    return highlight_group(frame[frame[spec.id_field] == selection.uid], datum=datum)
+
+
+def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, float] | None:
+    drawing = returned.get("last_active_drawing")
+    position = returned.get("last_object_clicked")
+    if not drawing or not position:
+        return None
+    lon, lat = convert(position["lng"], position["lat"], datum, WGS84)
+    marker = json.dumps([drawing.get("properties"), position], sort_keys=True)
+    if marker != st.session_state.get(_key(page, "last_click")):
+        st.session_state[_key(page, "last_click")] = marker
+        properties = drawing.get("properties") or {}
+        layer = properties.get(FEATURE_LAYER_PROPERTY)
+        uid = properties.get(FEATURE_ID_PROPERTY)
+        if layer in (*page.layers, "townships") and uid:
+            st.session_state[_key(page, "selection")] = Selection(layer, html.unescape(uid))
+    return float(lon), float(lat)
+
+
+# --- per-township chart and exports ------------------------------------------------------
+
+
+def _township_chart(page: MapPage, lang: str) -> None:
+    layer, total_key = page.main_figure
+    total, _ = layer_total(layer, total_key)
+    townships = load_layer("townships").set_index("code")
+    series = township_series(layer, total_key)
+    if page.chart_kinds:
+        series = series[townships.loc[series.index, "kind"].isin(page.chart_kinds).to_numpy()]
+    chosen = st.session_state.get(_key(page, "township"), ALL)
+    table = pd.DataFrame(
+        {
+            "code": series.index,
+            "township": townships.loc[
+                series.index, "name_en" if lang == "en" else "name"
+            ].to_numpy(),
+            "value": series.to_numpy(),
+            "chosen": series.index == chosen,
+        }
+    )
+    st.subheader(text("chart_title", lang, figure=total.label(lang)))
+    pick = alt.selection_point(name="pick", fields=["code"])
+    chart = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("township:N", sort=None, title=None),
+            y=alt.Y("value:Q", title=total.label(lang)),
+            color=alt.condition("datum.chosen", alt.value("#00acc1"), alt.value("#8c9eff")),
+            tooltip=[alt.Tooltip("township:N"), alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .add_params(pick)
+        .properties(height=260)
+    )
+    chart_key = _key(page, "chart")
+
+    def picked() -> None:
+        points = st.session_state[chart_key].selection.get("pick") or []
+        if points:
+            _select_township(page, str(points[0]["code"]))
+
+    st.altair_chart(chart, on_select=picked, selection_mode="pick", key=chart_key, width="stretch")
+
+
+def _exports(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> None:
+    with st.expander(text("export_title", lang)):
+        layer = st.selectbox(
+            text("export_layer", lang),
+            options=list(page.layers),
+            format_func=lambda key: f"{get_layer(key).title(lang)} ({len(frames[key])})",
+            key=_key(page, "export_layer"),
+        )
+        spec = get_layer(layer)
+        public = frames[layer][[f.name for f in spec.public_fields] + ["geometry"]]
+        st.caption(text("export_note", lang, count=len(public)))
+        columns = st.columns(len(FEATURE_FORMATS))
+        for column, (fmt, export) in zip(columns, FEATURE_FORMATS.items(), strict=True):
+            column.download_button(
+                label=export.label_en if lang == "en" else export.label_zh,
+                data=lambda fmt=fmt: export_features(public, fmt, layer_name=layer),
+                file_name=export_filename(f"{spec.title(lang)}", fmt),
+                mime=export.mime,
+                key=_key(page, f"export:{fmt}"),
+                on_click="ignore",
+            )

@@ -1,0 +1,79 @@
+"""The statistics panel beside the map: a feature's figures or a township's roll-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from geo.export import TABLE_FORMATS, export_filename, export_table
+from layers import get_layer, load_layer
+from layers.figures import feature_figures, township_rollup
+from ui.i18n import text
+from ui.registry import format_figure
+
+__all__ = ["Selection", "render_panel"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the panel answers for: a feature of a layer, identified by its stable id."""
+
+    layer: str
+    uid: str
+
+
+def render_panel(selection: Selection | None, lang: str, *, key_prefix: str) -> None:
+    """Figures of the selection with downloads; a hint when nothing is selected."""
+    if selection is None:
+        st.info(text("panel_hint", lang))
+        return
+    title, table = _panel_content(selection, lang)
+    st.subheader(title)
+    shown = table.assign(value=table["value"].map(_format_value))
+    st.dataframe(
+        shown.rename(columns=_column_names(lang, table)),
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(shown) + 1) + 3, 640),
+    )
+    columns = st.columns(len(TABLE_FORMATS))
+    base = f"{title}-{text('statistics', lang)}"
+    labelled = table.rename(columns=_column_names(lang, table))
+    for column, (fmt, spec) in zip(columns, TABLE_FORMATS.items(), strict=True):
+        column.download_button(
+            label=f"{text('download', lang)} {spec.label_en if lang == 'en' else spec.label_zh}",
+            data=lambda fmt=fmt: export_table(labelled, fmt),
+            file_name=export_filename(base, fmt, table=True),
+            mime=spec.mime,
+            key=f"{key_prefix}:panel:{fmt}",
+            on_click="ignore",
+        )
+
+
+def _panel_content(selection: Selection, lang: str) -> tuple[str, pd.DataFrame]:
+    spec = get_layer(selection.layer)
+    frame = load_layer(selection.layer)
+    row = frame[frame[spec.id_field] == selection.uid]
+    name = str(row[spec.name_field].iloc[0]) if len(row) else selection.uid
+    if selection.layer == "townships":
+        code = str(row["code"].iloc[0])
+        return text("rollup_title", lang, name=name), township_rollup(code, lang)
+    return f"{name} · {spec.title(lang)}", feature_figures(selection.layer, selection.uid, lang)
+
+
+def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
+    names = {
+        "layer": text("col_layer", lang),
+        "label": text("col_item", lang),
+        "value": text("col_value", lang),
+    }
+    names["unit"] = text("col_unit", lang)
+    return {column: names[column] for column in table.columns}
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_figure(value)
+    return str(value)

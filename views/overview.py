@@ -1,0 +1,41 @@
+"""总览 Overview: every programme on one map, the report's headline figures as KPI cards."""
+
+from ui.page import MapPage, render_map_page
+
+PAGE = MapPage(
+    key="overview",
+    title_zh="总览",
+    title_en="Overview",
+    intro_zh="全区各类项目一图总览。图层可在地图右上角开关；点击要素或乡镇查看统计。",
+    intro_en="Every programme in the district on one map. Switch layers at the top right; click a feature or a township for its figures.",
+    layers=(
+        "villages",
+        "industry_projects",
+        "industrial_park",
+        "orchards",
+        "greenhouses",
+        "park_sites",
+        "sweet_potato",
+        "aixin_base",
+        "enclave_projects",
+        "night_lines",
+        "night_circles",
+        "closed_communities",
+        "household_projects",
+        "households",
+    ),
+    hidden=("household_projects", "households", "villages"),
+    main_figure=("households", "count"),
+    kpis=(
+        ("households", "count"),
+        ("households", "projects"),
+        ("household_projects", "count"),
+        ("industry_projects", "count"),
+        ("enclave_projects", "count"),
+        ("enclave_projects", "invest"),
+        ("closed_communities", "demo"),
+        ("closed_communities", "renovated"),
+    ),
+)
+
+render_map_page(PAGE)
