@@ -20,9 +20,7 @@ PAGES = (
     ("views/about.py", "关于与数据", "About & data", ":material/info:", "about"),
 )
 
-st.set_page_config(
-    page_title="双塔区项目地图 Shuangta Project Atlas", page_icon=":material/map:", layout="wide"
-)
+st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", page_icon="🗺️", layout="wide")
 render_sidebar()
 lang = current_lang()
 st.sidebar.markdown(f"**{text('app_title', lang)}**")

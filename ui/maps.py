@@ -37,21 +37,17 @@ FEATURE_ID_PROPERTY = "_id"
 # Half a screen pixel at zoom 16 (~1.2 m/px at 41.6°N): invisible at the zooms the pages use.
 DISPLAY_TOLERANCE_M = 0.5
 HIGHLIGHT_COLOR = "#00e5ff"
-PROPORTIONAL_MAX_RADIUS = 28
+PROPORTIONAL_MAX_RADIUS = 18
+# The extent a view must fit into, in screen pixels (the map is 600 px high, about as wide).
+VIEW_FIT_PX = 520
 
 
 def base_map(bounds: Sequence[float]) -> folium.Map:
-    """An empty canvas-rendered map fitted to `bounds` (minx, miny, maxx, maxy), no tiles."""
-    minx, miny, maxx, maxy = bounds
-    fmap = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        tiles=None,
-        zoom_start=10,
-        prefer_canvas=True,
-        control_scale=True,
+    """An empty canvas-rendered map showing `bounds` (minx, miny, maxx, maxy), no tiles."""
+    center, zoom = view_for(bounds)
+    return folium.Map(
+        location=list(center), tiles=None, zoom_start=zoom, prefer_canvas=True, control_scale=True
     )
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
 
 
 def display_frame(
@@ -211,11 +207,13 @@ _LEGEND_TEMPLATE = """
 
 
 def view_for(bounds: Sequence[float], *, max_zoom: int = 16) -> tuple[tuple[float, float], int]:
-    """Center (lat, lon) and the zoom that fits `bounds` (minx, miny, maxx, maxy) in ~600 px."""
+    """Center (lat, lon) and the zoom that fits `bounds` (minx, miny, maxx, maxy) in the map."""
     minx, miny, maxx, maxy = bounds
-    span = max(maxx - minx, (maxy - miny) * 1.35, 1e-5)
-    zoom = math.floor(math.log2(360 * 600 / 256 / span))
-    return ((miny + maxy) / 2, (minx + maxx) / 2), max(8, min(zoom, max_zoom))
+    # Degrees of latitude stretch by 1/cos(lat) on screen (Mercator); ~1.34 at 41.6°N.
+    stretch = 1 / math.cos(math.radians((miny + maxy) / 2))
+    span = max(maxx - minx, (maxy - miny) * stretch, 1e-5)
+    zoom = math.floor(math.log2(360 * VIEW_FIT_PX / 256 / span))
+    return (float(miny + maxy) / 2, float(minx + maxx) / 2), max(8, min(zoom, max_zoom))
 
 
 def proportional_group(

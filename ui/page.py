@@ -316,7 +316,9 @@ def _township_chart(page: MapPage, lang: str) -> None:
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("township:N", sort=None, title=None),
+            x=alt.X(
+                "township:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=90)
+            ),
             y=alt.Y("value:Q", title=total.label(lang)),
             color=alt.condition("datum.chosen", alt.value("#00acc1"), alt.value("#8c9eff")),
             tooltip=[alt.Tooltip("township:N"), alt.Tooltip("value:Q", format=",.2f")],

@@ -32,11 +32,11 @@ def render_panel(selection: Selection | None, lang: str, *, key_prefix: str) -> 
     title, table = _panel_content(selection, lang)
     st.subheader(title)
     shown = table.assign(value=table["value"].map(_format_value))
-    st.dataframe(
-        shown.rename(columns=_column_names(lang, table)),
-        hide_index=True,
-        width="stretch",
-        height=min(36 * (len(shown) + 1) + 3, 640),
+    # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
+    st.table(
+        shown.rename(columns=_column_names(lang, table)).set_index(
+            _column_names(lang, table)[table.columns[0]]
+        )
     )
     columns = st.columns(len(TABLE_FORMATS))
     base = f"{title}-{text('statistics', lang)}"

@@ -20,4 +20,5 @@ PAGE = MapPage(
     ),
 )
 
-render_map_page(PAGE)
+if __name__ == "__main__":  # run as a Streamlit page, not when imported by tests
+    render_map_page(PAGE)

@@ -1,0 +1,117 @@
+"""Every page runs in AppTest, shows KPIs computed from the data, and its panel answers a selection."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers import LAYERS, layer_total, load_layer
+from layers.figures import township_rollup
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+MAP_PAGES = {
+    "overview": "views/overview.py",
+    "poverty": "views/poverty.py",
+    "enclave": "views/enclave.py",
+    "night": "views/night.py",
+    "renovation": "views/renovation.py",
+}
+SUNJIAWAN = "211302102"
+
+
+def _open(page: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _page_spec(key: str):
+    return importlib.import_module(f"views.{key}").PAGE
+
+
+@pytest.mark.parametrize("key", MAP_PAGES)
+def test_map_page_runs_and_kpis_equal_the_data(key: str) -> None:
+    app = _open(MAP_PAGES[key])
+    page = _page_spec(key)
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert len(shown) == len(page.kpis)
+    for layer, total_key in page.kpis:
+        total, value = layer_total(layer, total_key)
+        assert total.label_zh in shown
+        assert (
+            shown[total.label_zh]
+            .replace(",", "")
+            .startswith(f"{value:.2f}".rstrip("0").rstrip("."))
+        )
+
+
+def test_overview_kpis_are_the_reports_headline_figures() -> None:
+    shown = {metric.label: metric.value for metric in _open(MAP_PAGES["overview"]).metric}
+    assert shown["覆盖贫困户"] == "4,146 户"
+    assert shown["帮扶项目"] == "165 个"
+    assert shown["到户项目"] == "4,394 个"
+    assert shown["产业项目"] == "53 个"
+    assert shown["飞地项目"] == "69 个"
+    assert shown["计划总投资"] == "129.61 亿元"
+    assert shown["示范小区"] == "45 个"
+    assert shown["今年改造面积"] == "20.72 万平方米"
+
+
+@pytest.mark.parametrize("key", MAP_PAGES)
+def test_choosing_a_township_shows_its_rollup(key: str) -> None:
+    app = _open(MAP_PAGES[key])
+    app.selectbox(key=f"{key}:township").set_value(SUNJIAWAN).run()
+    assert not app.exception
+    assert any("孙家湾镇 · 各类项目汇总" in header.value for header in app.subheader)
+    panel = app.table[0].value
+    expected = township_rollup(SUNJIAWAN, "zh")
+    households = expected[expected["label"] == "覆盖贫困户"]["value"].iloc[0]
+    assert households == 1240
+    assert "1,240" in panel.to_string()
+
+
+def test_search_finds_a_feature_and_the_panel_shows_its_derived_figures() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    app.selectbox(key="enclave:search").set_value("enclave_projects|enclave-001").run()
+    assert not app.exception
+    assert any("朝阳金华园旅游观光农业园" in header.value for header in app.subheader)
+    panel = app.table[0].value.to_string()
+    assert "每亩计划总投资" in panel and "114.42" in panel  # 50,000 万元 / 437 亩
+    assert "29.13" in panel  # 437 亩 in hectares
+
+
+def test_stage_filter_narrows_the_export_count() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    app.multiselect(key="enclave:categories").set_value(["签约"]).run()
+    assert not app.exception
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "导出 9 个要素" in captions
+
+
+def test_internal_fields_are_not_in_the_panel() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    app.selectbox(key="enclave:search").set_value("enclave_projects|enclave-002").run()
+    panel = app.table[0].value.to_string()
+    projects = load_layer("enclave_projects").set_index("uid")
+    assert projects.loc["enclave-002", "contact"] not in panel
+    assert "联系人" not in panel and "洽谈备注" not in panel
+
+
+def test_english_switch_relabels_pages_and_figures() -> None:
+    app = _open(MAP_PAGES["renovation"])
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Neighbourhood renovation"
+    assert "Demonstration communities" in [metric.label for metric in app.metric]
+
+
+def test_about_page_lists_every_layer_with_its_fields() -> None:
+    app = _open("views/about.py")
+    labels = [expander.label for expander in app.expander]
+    assert len(labels) == len(LAYERS)
+    assert any(label.startswith("双塔区界 · 真实") for label in labels)
+    assert any("飞地项目 · 示意" in label for label in labels)
