@@ -85,7 +85,13 @@ def display_frame(
 
 
 def layer_group(
-    spec: LayerSpec, frame: gpd.GeoDataFrame, lang: str, *, show: bool = True, datum: str = WGS84
+    spec: LayerSpec,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    show: bool = True,
+    datum: str = WGS84,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """One switchable layer: canvas circle markers for points, simplified shapes otherwise."""
     group = folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
@@ -109,15 +115,21 @@ def layer_group(
         if spec.geometry == "point"
         else None
     )
-    _geojson(spec, data, lang, style, marker=marker).add_to(group)
+    _geojson(spec, data, lang, style, marker=marker, interactive=interactive).add_to(group)
     return group
 
 
 def _geojson(
-    spec: LayerSpec, data: gpd.GeoDataFrame, lang: str, style, *, marker=None
+    spec: LayerSpec,
+    data: gpd.GeoDataFrame,
+    lang: str,
+    style,
+    *,
+    marker=None,
+    interactive: bool = True,
 ) -> folium.GeoJson:
     """The GeoJSON layer of display features, with the spec's labelled tooltip."""
-    tooltip_fields = list(spec.tooltip)
+    tooltip_fields = list(spec.tooltip) if interactive else []
     aliases = [html.escape(spec.field(name).label(lang)) for name in tooltip_fields]
     return folium.GeoJson(
         json.loads(data.to_json(drop_id=True)),
@@ -128,6 +140,7 @@ def _geojson(
         if tooltip_fields
         else None,
         smooth_factor=1.0,
+        interactive=interactive,
     )
 
 
@@ -164,12 +177,7 @@ def legend(specs: Sequence[LayerSpec], lang: str) -> MacroElement:
             entries.append(f"<div style='font-weight:bold;margin-top:4px'>{title}</div>{items}")
         else:
             entries.append(_legend_row(spec.style.color, title))
-    element = MacroElement()
-    script = _LEGEND_TEMPLATE.replace("__STYLE__", json.dumps(_LEGEND_STYLE)).replace(
-        "__HTML__", json.dumps("".join(entries))
-    )
-    element._template = Template(script)
-    return element
+    return Legend("".join(entries))
 
 
 def _legend_row(color: str, label: str) -> str:
@@ -189,21 +197,33 @@ _LEGEND_STYLE = (
     "line-height:18px;max-height:320px;overflow-y:auto;box-shadow:0 1px 4px rgba(0,0,0,0.3)"
 )
 _SWATCH_STYLE = "display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border:1px solid #555"
-# A Leaflet control, so the legend lives inside the map wherever the map is embedded.
-_LEGEND_TEMPLATE = """
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding the legend, so it lives inside the map wherever it is embedded."""
+
+    _template = Template(
+        """
 {% macro script(this, kwargs) %}
 (function() {
     var legend = L.control({position: "bottomright"});
     legend.onAdd = function() {
         var div = L.DomUtil.create("div", "atlas-legend");
-        div.setAttribute("style", __STYLE__);
-        div.innerHTML = __HTML__;
+        div.setAttribute("style", {{ this.style_json }});
+        div.innerHTML = {{ this.html_json }};
         return div;
     };
     legend.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
 """
+    )
+
+    def __init__(self, entries_html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.style_json = json.dumps(_LEGEND_STYLE)
+        self.html_json = json.dumps(entries_html)
 
 
 def view_for(bounds: Sequence[float], *, max_zoom: int = 16) -> tuple[tuple[float, float], int]:

@@ -7,6 +7,7 @@ filters) and cached, so a click only updates the panel and the highlight, never 
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ from streamlit_folium import st_folium
 
 from geo.export import FEATURE_FORMATS, export_features, export_filename
 from geo.offsets import WGS84, convert
-from layers import get_layer, layer_total, load_layer
+from layers import REGISTRY, get_layer, layer_total, load_layer
 from layers.figures import CONTEXT_LAYERS, in_township, township_series
 from ui.assets import localise_assets
 from ui.basemaps import BASEMAPS, add_basemap
-from ui.i18n import text
+from ui.i18n import LANGUAGES, text
 from ui.maps import (
     FEATURE_ID_PROPERTY,
     FEATURE_LAYER_PROPERTY,
@@ -94,9 +95,16 @@ def _key(page: MapPage, name: str) -> str:
     return f"{page.key}:{name}"
 
 
+def _widget_key(page: MapPage, name: str, lang: str) -> str:
+    """Widgets are keyed per language so their labels follow the switch; state is kept apart."""
+    return f"{page.key}:{name}:{lang}"
+
+
 def _select_township(page: MapPage, code: str) -> None:
     """Select a township everywhere: filter, highlight, roll-up in the panel, and zoom to it."""
     st.session_state[_key(page, "township")] = code
+    for lang in LANGUAGES:
+        st.session_state[_widget_key(page, "township", lang)] = code
     if code == ALL:
         st.session_state[_key(page, "selection")] = None
         return
@@ -127,13 +135,20 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...]]:
         zip(townships["code"], townships["name_en" if lang == "en" else "name"], strict=True)
     )
     columns = st.columns([2, 3, 3])
-    township_key = _key(page, "township")
+    chosen_township = st.session_state.get(_key(page, "township"), ALL)
+    township_widget = _widget_key(page, "township", lang)
+    options = [ALL, *names]
+    # A widget already in session state takes its value from there (a default too would warn).
+    initial = (
+        {} if township_widget in st.session_state else {"index": options.index(chosen_township)}
+    )
     columns[0].selectbox(
         text("township", lang),
-        options=[ALL, *names],
+        options=options,
+        **initial,
         format_func=lambda code: names.get(code, text("all_townships", lang)),
-        key=township_key,
-        on_change=lambda: _select_township(page, st.session_state[township_key]),
+        key=township_widget,
+        on_change=lambda: _select_township(page, st.session_state[township_widget]),
     )
     categories: tuple[str, ...] = ()
     if page.category_layer:
@@ -141,21 +156,32 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...]]:
         values = [c.value for c in style.categories]
         labels = {c.value: c.label(lang) for c in style.categories}
         field_label = get_layer(page.category_layer).field(style.by_field).label(lang)
+        categories_widget = _widget_key(page, "categories", lang)
+
+        def remember_categories() -> None:
+            st.session_state[_key(page, "categories")] = st.session_state[categories_widget]
+
+        initial = (
+            {}
+            if categories_widget in st.session_state
+            else {"default": st.session_state.get(_key(page, "categories"), values)}
+        )
         chosen = columns[1].multiselect(
             field_label,
             options=values,
-            default=values,
+            **initial,
             format_func=labels.get,
-            key=_key(page, "categories"),
+            key=categories_widget,
+            on_change=remember_categories,
         )
         categories = tuple(chosen)
     _search_box(page, lang, columns[2])
-    return st.session_state.get(township_key, ALL), categories
+    return chosen_township, categories
 
 
 def _search_box(page: MapPage, lang: str, column) -> None:
     options = _search_options(page.key, page.layers, lang)
-    search_key = _key(page, "search")
+    search_key = _widget_key(page, "search", lang)
 
     def found() -> None:
         choice = st.session_state[search_key]
@@ -235,7 +261,11 @@ def _page_map(
     if page.sized_by:
         layer, field = page.sized_by
         proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
-    layer_group(get_layer("district"), load_layer("district"), lang, datum=datum).add_to(fmap)
+    # The outline is drawn on top for context but lets clicks through to what lies beneath.
+    district = layer_group(
+        get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
+    )
+    district.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
     legend(styled, lang).add_to(fmap)
@@ -245,13 +275,18 @@ def _page_map(
 def _map(
     page: MapPage, lang: str, township: str, categories: tuple[str, ...]
 ) -> tuple[float, float] | None:
-    """Draw the map; turn a new click into the panel's selection. Returns the clicked lon/lat (WGS-84)."""
+    """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
     basemap, tile_url = current_basemap()
-    fmap = _page_map(page, lang, basemap.key, tile_url, township, categories)
+    # The component's value reaches session state before this run: a new click becomes the
+    # selection first, so the highlight drawn below is already the clicked feature's.
+    clicked = _handle_click(page, st.session_state.get(_key(page, "map")) or {}, basemap.datum)
+    # streamlit-folium alters a map while rendering it, so each run renders a copy of the cached
+    # map; element ids are kept, so the browser sees the same map and does not redraw it.
+    fmap = copy.deepcopy(_page_map(page, lang, basemap.key, tile_url, township, categories))
     selection: Selection | None = st.session_state.get(_key(page, "selection"))
     center, zoom = st.session_state.get(_key(page, "view"), (None, None))
     with st.spinner(text("map_loading", lang)):
-        returned = st_folium(
+        st_folium(
             fmap,
             key=_key(page, "map"),
             height=MAP_HEIGHT_PX,
@@ -261,7 +296,7 @@ def _map(
             center=center,
             zoom=zoom,
         )
-    return _handle_click(page, returned or {}, basemap.datum)
+    return clicked
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
@@ -284,7 +319,7 @@ def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, flo
         properties = drawing.get("properties") or {}
         layer = properties.get(FEATURE_LAYER_PROPERTY)
         uid = properties.get(FEATURE_ID_PROPERTY)
-        if layer in (*page.layers, "townships") and uid:
+        if layer in REGISTRY and uid:
             st.session_state[_key(page, "selection")] = Selection(layer, html.unescape(uid))
     return float(lon), float(lat)
 

@@ -56,7 +56,9 @@ def _panel_content(selection: Selection, lang: str) -> tuple[str, pd.DataFrame]:
     spec = get_layer(selection.layer)
     frame = load_layer(selection.layer)
     row = frame[frame[spec.id_field] == selection.uid]
-    name = str(row[spec.name_field].iloc[0]) if len(row) else selection.uid
+    name_field = "name_en" if lang == "en" and "name_en" in frame.columns else spec.name_field
+    name = str(row[name_field].iloc[0]) if len(row) else selection.uid
+
     if selection.layer == "townships":
         code = str(row["code"].iloc[0])
         return text("rollup_title", lang, name=name), township_rollup(code, lang)

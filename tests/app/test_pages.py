@@ -64,7 +64,7 @@ def test_overview_kpis_are_the_reports_headline_figures() -> None:
 @pytest.mark.parametrize("key", MAP_PAGES)
 def test_choosing_a_township_shows_its_rollup(key: str) -> None:
     app = _open(MAP_PAGES[key])
-    app.selectbox(key=f"{key}:township").set_value(SUNJIAWAN).run()
+    app.selectbox(key=f"{key}:township:zh").set_value(SUNJIAWAN).run()
     assert not app.exception
     assert any("孙家湾镇 · 各类项目汇总" in header.value for header in app.subheader)
     panel = app.table[0].value
@@ -76,7 +76,7 @@ def test_choosing_a_township_shows_its_rollup(key: str) -> None:
 
 def test_search_finds_a_feature_and_the_panel_shows_its_derived_figures() -> None:
     app = _open(MAP_PAGES["enclave"])
-    app.selectbox(key="enclave:search").set_value("enclave_projects|enclave-001").run()
+    app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-001").run()
     assert not app.exception
     assert any("朝阳金华园旅游观光农业园" in header.value for header in app.subheader)
     panel = app.table[0].value.to_string()
@@ -86,7 +86,7 @@ def test_search_finds_a_feature_and_the_panel_shows_its_derived_figures() -> Non
 
 def test_stage_filter_narrows_the_export_count() -> None:
     app = _open(MAP_PAGES["enclave"])
-    app.multiselect(key="enclave:categories").set_value(["签约"]).run()
+    app.multiselect(key="enclave:categories:zh").set_value(["签约"]).run()
     assert not app.exception
     captions = " ".join(caption.value for caption in app.caption)
     assert "导出 9 个要素" in captions
@@ -94,7 +94,7 @@ def test_stage_filter_narrows_the_export_count() -> None:
 
 def test_internal_fields_are_not_in_the_panel() -> None:
     app = _open(MAP_PAGES["enclave"])
-    app.selectbox(key="enclave:search").set_value("enclave_projects|enclave-002").run()
+    app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-002").run()
     panel = app.table[0].value.to_string()
     projects = load_layer("enclave_projects").set_index("uid")
     assert projects.loc["enclave-002", "contact"] not in panel
@@ -115,3 +115,12 @@ def test_about_page_lists_every_layer_with_its_fields() -> None:
     assert len(labels) == len(LAYERS)
     assert any(label.startswith("双塔区界 · 真实") for label in labels)
     assert any("飞地项目 · 示意" in label for label in labels)
+
+
+def test_language_switch_keeps_the_chosen_township() -> None:
+    app = _open(MAP_PAGES["poverty"])
+    app.selectbox(key="poverty:township:zh").set_value(SUNJIAWAN).run()
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    assert app.selectbox(key="poverty:township:en").value == SUNJIAWAN
+    assert any("Sunjiawan Town · all programmes" in header.value for header in app.subheader)

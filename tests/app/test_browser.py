@@ -1,0 +1,110 @@
+"""A real browser, with every request off this machine blocked, uses every page of the atlas.
+
+Streamlit is started on a free local port, Chromium is driven by Playwright. Waits are for
+conditions (Leaflet has drawn features, the panel shows a roll-up), never fixed sleeps.
+Screenshots go to test-output/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from layers import load_layer
+from layers.figures import township_rollup
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+PAGES = {
+    "overview": "",
+    "poverty": "poverty",
+    "enclave": "enclave",
+    "night": "night",
+    "renovation": "renovation",
+}
+TIMEOUT_MS = 90_000
+POLL_MS = 200
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+# Leaflet feature layers drawn on the map (the component exposes its map as window.map).
+DRAWN_FEATURES_JS = (
+    "() => window.map ? Object.values(window.map._layers).filter(l => l.feature).length : 0"
+)
+
+
+def _map_frame(page):
+    """The live map iframe (Streamlit may replace the element while the page settles)."""
+    return page.locator(MAP_FRAME).first.element_handle(timeout=TIMEOUT_MS).content_frame()
+
+
+def _wait_for_drawn_map(page) -> int:
+    """Poll the map's frame until Leaflet holds drawn features; the count of them."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url and not frame.is_detached():
+                try:
+                    drawn = frame.evaluate(DRAWN_FEATURES_JS)
+                except PlaywrightError:  # the frame navigated away while being asked
+                    continue
+                if drawn:
+                    return drawn
+        page.wait_for_timeout(POLL_MS)
+    raise AssertionError(f"no map drew its features within {TIMEOUT_MS} ms")
+
+
+def _shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_draws_its_map_offline(name: str, app_url: str, offline_page) -> None:
+    offline_page.goto(f"{app_url}/{PAGES[name]}")
+    drawn = _wait_for_drawn_map(offline_page)
+    assert drawn > 13  # at least the townships and the page's own features
+    offline_page.get_by_text("点击地图上的要素", exact=False).wait_for(timeout=TIMEOUT_MS)
+    _shoot(offline_page, name)
+    assert offline_page.outside_requests == []
+
+
+def test_about_page_opens_offline(app_url: str, offline_page) -> None:
+    offline_page.goto(f"{app_url}/about")
+    offline_page.get_by_role("heading", name="关于与数据").wait_for(timeout=TIMEOUT_MS)
+    _shoot(offline_page, "about")
+    assert offline_page.outside_requests == []
+
+
+def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline_page) -> None:
+    townships = load_layer("townships")
+    sunjiawan = townships[townships["name"] == "孙家湾镇"]
+    point = sunjiawan.geometry.iloc[0].representative_point()
+    offline_page.goto(
+        f"{app_url}/night"
+    )  # few features outside the city: the click hits the township
+    _wait_for_drawn_map(offline_page)
+    frame = _map_frame(offline_page)
+    x, y = frame.evaluate(
+        "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [point.y, point.x],
+    )
+    box = offline_page.locator(MAP_FRAME).first.bounding_box()
+    offline_page.mouse.click(box["x"] + x, box["y"] + y)
+
+    offline_page.get_by_text("孙家湾镇 · 各类项目汇总").wait_for(timeout=TIMEOUT_MS)
+    rollup = township_rollup("211302102", "zh")
+    households = rollup[rollup["label"] == "覆盖贫困户"]["value"].iloc[0]
+    panel = offline_page.locator("[data-testid='stTable']").first
+    panel.get_by_text(f"{households:,.0f}", exact=True).wait_for(timeout=TIMEOUT_MS)
+    _shoot(offline_page, "night-township-rollup")
+
+    offline_page.get_by_text("English", exact=True).click()
+    offline_page.get_by_role("heading", name="Night economy").wait_for(timeout=TIMEOUT_MS)
+    _wait_for_drawn_map(offline_page)
+    legend = offline_page.frame_locator(MAP_FRAME).first.get_by_text("Commercial street")
+    legend.wait_for(timeout=TIMEOUT_MS)
+
+    _shoot(offline_page, "night-english")
+    assert offline_page.outside_requests == []
