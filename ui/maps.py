@@ -27,6 +27,7 @@ __all__ = [
     "highlight_group",
     "layer_group",
     "legend",
+    "outline_group",
     "proportional_group",
     "view_for",
 ]
@@ -144,6 +145,24 @@ def _geojson(
     )
 
 
+def outline_group(
+    frame: gpd.GeoDataFrame, name: str, color: str, *, datum: str = WGS84
+) -> folium.FeatureGroup:
+    """A switchable layer of thick outlines over chosen features (clicks pass through)."""
+    group = folium.FeatureGroup(name=html.escape(name))
+    if frame.empty:
+        return group
+    shapes = simplify_for_display(frame[["geometry"]], tolerance_m=DISPLAY_TOLERANCE_M)
+    if datum != WGS84:
+        shapes = convert_geometries(shapes, WGS84, datum)
+    folium.GeoJson(
+        json.loads(shapes.to_json(drop_id=True)),
+        style_function=lambda _feature: {"color": color, "weight": 3, "fillOpacity": 0.0},
+        interactive=False,
+    ).add_to(group)
+    return group
+
+
 def highlight_group(frame: gpd.GeoDataFrame, *, datum: str = WGS84) -> folium.FeatureGroup:
     """A non-interactive outline drawn over the chosen features (township or feature)."""
     group = folium.FeatureGroup(name="highlight", control=False)
@@ -165,7 +184,9 @@ def highlight_group(frame: gpd.GeoDataFrame, *, datum: str = WGS84) -> folium.Fe
     return group
 
 
-def legend(specs: Sequence[LayerSpec], lang: str) -> MacroElement:
+def legend(
+    specs: Sequence[LayerSpec], lang: str, *, extra: Sequence[tuple[str, str]] = ()
+) -> MacroElement:
     """A legend box listing every layer on the map with its colours (all text escaped)."""
     entries = []
     for spec in specs:
@@ -177,6 +198,7 @@ def legend(specs: Sequence[LayerSpec], lang: str) -> MacroElement:
             entries.append(f"<div style='font-weight:bold;margin-top:4px'>{title}</div>{items}")
         else:
             entries.append(_legend_row(spec.style.color, title))
+    entries += [_legend_row(color, html.escape(label)) for color, label in extra]
     return Legend("".join(entries))
 
 

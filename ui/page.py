@@ -33,6 +33,7 @@ from ui.maps import (
     highlight_group,
     layer_group,
     legend,
+    outline_group,
     proportional_group,
     view_for,
 )
@@ -40,10 +41,25 @@ from ui.panel import Selection, render_panel
 from ui.registry import format_figure
 from ui.state import current_basemap, current_lang
 
-__all__ = ["MapPage", "render_map_page"]
+__all__ = ["Emphasis", "MapPage", "render_map_page"]
 
 MAP_HEIGHT_PX = 600
 ALL = ""
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Features of a page layer outlined on top of it: those whose `field` equals `value`."""
+
+    layer: str
+    field: str
+    value: str
+    label_zh: str
+    label_en: str
+    color: str = "#000000"
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_zh
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,8 @@ class MapPage:
     category_layer: str | None = None  # layer whose styled field the category filter acts on
     sized_by: tuple[str, str] | None = None  # (layer, field): proportional circles at each feature
     chart_kinds: tuple[str, ...] = ()  # township kinds charted (街道/镇/乡); empty: all
+    emphasis: Emphasis | None = None  # features outlined on top, e.g. demonstration communities
+
     intro_zh: str = ""
     intro_en: str = ""
 
@@ -248,12 +266,12 @@ def _page_map(
 ) -> folium.Map:
     """The page's map, built once per choice of language, basemap and filters."""
     datum = BASEMAPS[basemap_key].datum
-    fmap = base_map(load_layer("district").total_bounds)
+    frames = _filtered_frames(page, township, categories)
+    fmap = base_map(_initial_bounds(frames))
     add_basemap(fmap, BASEMAPS[basemap_key], tile_url)
     context = [get_layer(key) for key in CONTEXT_LAYERS]
     layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
     layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
-    frames = _filtered_frames(page, township, categories)
     for key, frame in frames.items():
         layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum).add_to(
             fmap
@@ -261,6 +279,13 @@ def _page_map(
     if page.sized_by:
         layer, field = page.sized_by
         proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
+    extra_legend = []
+    if page.emphasis:
+        emphasis = page.emphasis
+        frame = frames[emphasis.layer]
+        chosen = frame[frame[emphasis.field] == emphasis.value]
+        outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
+        extra_legend.append((emphasis.color, emphasis.label(lang)))
     # The outline is drawn on top for context but lets clicks through to what lies beneath.
     district = layer_group(
         get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
@@ -268,8 +293,19 @@ def _page_map(
     district.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
-    legend(styled, lang).add_to(fmap)
+    legend(styled, lang, extra=extra_legend).add_to(fmap)
     return localise_assets(fmap)
+
+
+def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """The page's own features in view (the city for city programmes), else the district."""
+    shown = [frame for frame in frames.values() if not frame.empty]
+    if not shown:
+        return tuple(load_layer("district").total_bounds)
+    bounds = pd.DataFrame(
+        [frame.total_bounds for frame in shown], columns=["minx", "miny", "maxx", "maxy"]
+    )
+    return bounds["minx"].min(), bounds["miny"].min(), bounds["maxx"].max(), bounds["maxy"].max()
 
 
 def _map(

@@ -20,7 +20,7 @@ PAGE = MapPage(
         "household_projects",
         "households",
     ),
-    hidden=("households",),
+    hidden=("households", "household_projects"),
     category_layer="industry_projects",
     main_figure=("households", "count"),
     kpis=(

@@ -1,6 +1,6 @@
 """老旧小区改造 Renovation: closed communities by grade, demonstration communities per 街道."""
 
-from ui.page import MapPage, render_map_page
+from ui.page import Emphasis, MapPage, render_map_page
 
 PAGE = MapPage(
     key="renovation",
@@ -12,6 +12,9 @@ PAGE = MapPage(
     category_layer="closed_communities",
     main_figure=("closed_communities", "demo"),
     chart_kinds=("街道",),
+    emphasis=Emphasis(
+        "closed_communities", "demo", "是", "示范小区", "Demonstration community", "#08306b"
+    ),
     kpis=(
         ("closed_communities", "count"),
         ("closed_communities", "buildings"),

@@ -10,9 +10,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from shapely.geometry import Point
 
+from geo.crs import METRIC_CRS
 from layers import load_layer
 from layers.figures import township_rollup
 
@@ -77,27 +82,45 @@ def test_about_page_opens_offline(app_url: str, offline_page) -> None:
     assert offline_page.outside_requests == []
 
 
+def _clear_spot_in_a_street() -> tuple[str, str, object]:
+    """A 街道 and a point in it at least 300 m from any night-economy feature (so a click hits it)."""
+    townships = load_layer("townships").to_crs(METRIC_CRS)
+    night = (
+        pd.concat([load_layer("night_lines"), load_layer("night_circles")])
+        .to_crs(METRIC_CRS)
+        .union_all()
+    )
+    for township in townships[townships["kind"] == "街道"].itertuples():
+        inner = township.geometry.buffer(-300)
+        minx, miny, maxx, maxy = inner.bounds
+        grid = [
+            Point(x, y) for x in np.linspace(minx, maxx, 12) for y in np.linspace(miny, maxy, 12)
+        ]
+        clear = [p for p in grid if inner.contains(p) and p.distance(night) > 300]
+        if clear:
+            spot = gpd.GeoSeries([clear[len(clear) // 2]], crs=METRIC_CRS).to_crs(4326).iloc[0]
+            return township.code, township.name, spot
+    raise AssertionError("no street has a spot clear of night-economy features")
+
+
 def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline_page) -> None:
-    townships = load_layer("townships")
-    sunjiawan = townships[townships["name"] == "孙家湾镇"]
-    point = sunjiawan.geometry.iloc[0].representative_point()
-    offline_page.goto(
-        f"{app_url}/night"
-    )  # few features outside the city: the click hits the township
+    code, name, spot = _clear_spot_in_a_street()
+    offline_page.goto(f"{app_url}/night")
     _wait_for_drawn_map(offline_page)
     frame = _map_frame(offline_page)
     x, y = frame.evaluate(
         "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-        [point.y, point.x],
+        [spot.y, spot.x],
     )
     box = offline_page.locator(MAP_FRAME).first.bounding_box()
+    assert 0 < x < box["width"] and 0 < y < box["height"], "the spot is outside the map view"
     offline_page.mouse.click(box["x"] + x, box["y"] + y)
 
-    offline_page.get_by_text("孙家湾镇 · 各类项目汇总").wait_for(timeout=TIMEOUT_MS)
-    rollup = township_rollup("211302102", "zh")
-    households = rollup[rollup["label"] == "覆盖贫困户"]["value"].iloc[0]
+    offline_page.get_by_text(f"{name} · 各类项目汇总").wait_for(timeout=TIMEOUT_MS)
+    rollup = township_rollup(code, "zh")
+    communities = rollup[rollup["label"] == "封闭小区"]["value"].iloc[0]
     panel = offline_page.locator("[data-testid='stTable']").first
-    panel.get_by_text(f"{households:,.0f}", exact=True).wait_for(timeout=TIMEOUT_MS)
+    panel.get_by_text(f"{communities:,.0f}", exact=True).first.wait_for(timeout=TIMEOUT_MS)
     _shoot(offline_page, "night-township-rollup")
 
     offline_page.get_by_text("English", exact=True).click()
