@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SERVER_START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 90_000
+
+SERVER_LOG = ROOT / "test-output" / "streamlit-server.log"
 
 
 def _free_port() -> int:
@@ -25,11 +28,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
+def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}: {process.stderr.read()}")
+            raise RuntimeError(f"the app exited with {process.returncode}: {log.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -42,6 +45,9 @@ def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     port = _free_port()
+    # The server's output goes to a file: an unread pipe fills up and blocks the server.
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -56,17 +62,21 @@ def app_url() -> Iterator[str]:
         ],
         cwd=ROOT,
         env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process)
+        _wait_until_healthy(url, process, SERVER_LOG)
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +95,7 @@ def offline_page(browser):
     """A page that may reach only this machine: every outside request is aborted and recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 1200})
     page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.outside_requests = []
 
     def only_local(route) -> None:
