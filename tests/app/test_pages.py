@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.stats import feature_measures
 from layers import LAYERS, layer_total, load_layer
 from layers.figures import township_rollup
 
@@ -124,3 +125,42 @@ def test_language_switch_keeps_the_chosen_township() -> None:
     assert not app.exception
     assert app.selectbox(key="poverty:township:en").value == SUNJIAWAN
     assert any("Sunjiawan Town · all programmes" in header.value for header in app.subheader)
+
+
+def _simulated_click(layer: str, uid: str, lon: float, lat: float) -> dict:
+    """What streamlit-folium returns when a feature is clicked (its properties and position)."""
+    return {
+        "last_active_drawing": {"type": "Feature", "properties": {"_layer": layer, "_id": uid}},
+        "last_object_clicked": {"lat": lat, "lng": lon},
+    }
+
+
+def test_a_click_on_a_feature_fills_the_panel_by_its_id() -> None:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(MAP_PAGES["poverty"])
+    orchards = load_layer("orchards")
+    block = orchards.iloc[0]
+    point = block.geometry.representative_point()
+    app.session_state["poverty:map"] = _simulated_click("orchards", block["uid"], point.x, point.y)
+    app.run()
+    assert not app.exception
+    assert any(block["name"] in header.value for header in app.subheader)
+    panel = app.table[0].value.to_string()
+    per_mu = round(block["trees"] / feature_measures(orchards.head(1))["area_mu"].iloc[0], 2)
+    assert "每亩果树" in panel and f"{per_mu:,.2f}" in panel
+
+
+def test_on_amap_a_click_position_is_shifted_back_to_wgs84() -> None:
+    from geo.offsets import wgs84_to_gcj02
+
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(MAP_PAGES["night"])
+    app.session_state["basemap"] = "amap"
+    lon, lat = 120.46, 41.57
+    gcj_lon, gcj_lat = wgs84_to_gcj02(lon, lat)
+    app.session_state["night:map"] = _simulated_click("night_circles", "night-02", gcj_lon, gcj_lat)
+    app.run()
+    assert not app.exception
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"{lon:.5f}, {lat:.5f}" in captions
+    assert any("万达商圈" in header.value for header in app.subheader)
