@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -76,6 +78,6 @@ def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
 
 
 def _format_value(value: object) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_figure(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        return format_figure(float(value))
     return str(value)

@@ -83,6 +83,7 @@ def test_search_finds_a_feature_and_the_panel_shows_its_derived_figures() -> Non
     panel = app.table[0].value.to_string()
     assert "每亩计划总投资" in panel and "114.42" in panel  # 50,000 万元 / 437 亩
     assert "29.13" in panel  # 437 亩 in hectares
+    assert "50,000" in panel and "150,000" in panel  # investment (万元) and visitors, formatted
 
 
 def test_stage_filter_narrows_the_export_count() -> None:
