@@ -18,6 +18,7 @@ from branca.element import MacroElement, Template
 from geo.geometry import simplify_for_display
 from geo.offsets import WGS84, convert_geometries
 from layers import LayerSpec
+from ui.compact_layer import CompactLayer, encode_features
 from ui.registry import format_figure
 
 __all__ = [
@@ -99,24 +100,21 @@ def layer_group(
     if frame.empty:
         return group
     data = display_frame(spec, frame, lang, datum=datum)
-    weight, opacity, radius = spec.style.weight, spec.style.fill_opacity, spec.style.radius
-    is_line = spec.geometry == "line"
-
-    def style(feature: dict) -> dict:
-        color = feature["properties"]["_color"]
-        return {
-            "color": color,
-            "fillColor": color,
-            "weight": weight,
-            "fillOpacity": 0.0 if is_line else opacity,
-        }
-
-    marker = (
-        folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85)
-        if spec.geometry == "point"
-        else None
-    )
-    _geojson(spec, data, lang, style, marker=marker, interactive=interactive).add_to(group)
+    style_field = spec.style.by_field
+    columns = list(dict.fromkeys([*spec.tooltip, *([style_field] if style_field else [])]))
+    payload = encode_features(data, id_column=FEATURE_ID_PROPERTY, columns=columns)
+    options = {
+        "layer": spec.key,
+        "styleField": style_field,
+        "colors": {html.escape(c.value): c.color for c in spec.style.categories},
+        "color": spec.style.color,
+        "weight": spec.style.weight,
+        "fillOpacity": 0.0 if spec.geometry == "line" else spec.style.fill_opacity,
+        "radius": spec.style.radius,
+        "interactive": interactive,
+        "tooltip": [[name, html.escape(spec.field(name).label(lang))] for name in spec.tooltip],
+    }
+    CompactLayer(payload, options).add_to(group)
     return group
 
 
@@ -199,7 +197,11 @@ def legend(
         else:
             entries.append(_legend_row(spec.style.color, title))
     entries += [_legend_row(color, html.escape(label)) for color, label in extra]
-    return Legend("".join(entries))
+    # A <details> box, so the legend folds away where it covers the map.
+    summary = "Legend" if lang == "en" else "图例"
+    return Legend(
+        f"<details open><summary style='cursor:pointer;font-weight:bold'>{summary}</summary>{''.join(entries)}</details>"
+    )
 
 
 def _legend_row(color: str, label: str) -> str:

@@ -7,7 +7,6 @@ filters) and cached, so a click only updates the panel and the highlight, never 
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.export import FEATURE_FORMATS, export_features, export_filename
 from geo.offsets import WGS84, convert
@@ -25,6 +23,7 @@ from layers import REGISTRY, get_layer, layer_total, load_layer
 from layers.figures import CONTEXT_LAYERS, in_township, township_series
 from ui.assets import localise_assets
 from ui.basemaps import BASEMAPS, add_basemap
+from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import LANGUAGES, text
 from ui.maps import (
     FEATURE_ID_PROPERTY,
@@ -255,7 +254,6 @@ def _filtered_frames(
 # --- map ---------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
 def _page_map(
     page: MapPage,
     lang: str,
@@ -316,23 +314,32 @@ def _map(
     # The component's value reaches session state before this run: a new click becomes the
     # selection first, so the highlight drawn below is already the clicked feature's.
     clicked = _handle_click(page, st.session_state.get(_key(page, "map")) or {}, basemap.datum)
-    # streamlit-folium alters a map while rendering it, so each run renders a copy of the cached
-    # map; element ids are kept, so the browser sees the same map and does not redraw it.
-    fmap = copy.deepcopy(_page_map(page, lang, basemap.key, tile_url, township, categories))
+    rendered = _rendered_page_map(page, lang, basemap.key, tile_url, township, categories)
     selection: Selection | None = st.session_state.get(_key(page, "selection"))
     center, zoom = st.session_state.get(_key(page, "view"), (None, None))
-    with st.spinner(text("map_loading", lang)):
-        st_folium(
-            fmap,
-            key=_key(page, "map"),
-            height=MAP_HEIGHT_PX,
-            use_container_width=True,
-            returned_objects=["last_active_drawing", "last_object_clicked"],
-            feature_group_to_add=_highlight(selection, basemap.datum),
-            center=center,
-            zoom=zoom,
-        )
+    show_map(
+        rendered,
+        key=_key(page, "map"),
+        height=MAP_HEIGHT_PX,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+        feature_group=_highlight(selection, basemap.datum),
+        center=center,
+        zoom=zoom,
+    )
     return clicked
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _rendered_page_map(
+    page: MapPage,
+    lang: str,
+    basemap_key: str,
+    tile_url: str | None,
+    township: str,
+    categories: tuple[str, ...],
+) -> RenderedMap:
+    """The page's map rendered once per choice of language, basemap and filters; reruns reuse it."""
+    return render_map(_page_map(page, lang, basemap_key, tile_url, township, categories))
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
