@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := static/vendor/.installed
 
-.PHONY: run test lint data assets
+.PHONY: run test lint data assets bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,5 +50,14 @@ lint: $(VENV)/.dev-installed
 test: lint $(VENDOR) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
+# Rendering benchmark (issue 4): the app's map path against GeoDataFrame.explore() in Chromium.
+$(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
+	$(BIN)/python benchmarks/render_benchmark.py $(BENCH_ARGS)
+
 data: $(VENV)/.runtime-installed
+
 	$(BIN)/python scripts/build_sample_data.py

@@ -117,17 +117,21 @@ class CompactLayer(MacroElement):
             var color = colorOf(feature);
             return L.circleMarker(latlng, {radius: options.radius, color: color, fillColor: color,
                                            weight: 1, fillOpacity: 0.85, interactive: options.interactive});
-        },
-        onEachFeature: function(feature, featureLayer) {
-            if (!options.interactive || options.tooltip.length === 0) { return; }
-            // Values and labels were HTML-escaped on the server; nothing from data runs as markup.
-            var rows = options.tooltip.map(function(item) {
-                return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
-                       feature.properties[item[0]] + "</td></tr>";
-            });
-            featureLayer.bindTooltip("<table>" + rows.join("") + "</table>", {sticky: false});
         }
     });
+    if (options.interactive && options.tooltip.length > 0) {
+        // One tooltip for the whole layer, filled for the feature under the pointer (not one per
+        // feature). Values and labels were HTML-escaped on the server: no data runs as markup.
+        layer.bindTooltip(function(featureLayer) {
+            var properties = featureLayer.feature.properties;
+            var rows = options.tooltip.map(function(item) {
+                return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
+                       properties[item[0]] + "</td></tr>";
+            });
+            return "<table>" + rows.join("") + "</table>";
+        }, {sticky: false});
+    }
+
     layer.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
