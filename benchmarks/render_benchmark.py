@@ -45,7 +45,10 @@ PAGE_TIMEOUT_MS = 600_000
 # Finds the page's Leaflet map, then reports how many features it holds.
 _FIND_MAP_JS = """() => { for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map)
   { window.__benchMap = window[k]; return true; } } catch (e) {} } return false; }"""
-_DRAWN_JS = "() => Object.values(window.__benchMap._layers).filter(l => l.feature).length"
+# Leaflet feature layers count one each; the atlas's canvas layer reports how many it drew.
+_DRAWN_JS = """() => Object.values(window.__benchMap._layers)
+  .reduce((n, l) => n + (l.feature ? 1 : (l._atlasDrawnFeatures || 0)), 0)"""
+
 _PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
 _ZOOM_JS = """() => new Promise(resolve => { const map = window.__benchMap; const start = performance.now();
   map.once('zoomend', () => requestAnimationFrame(() => requestAnimationFrame(() =>

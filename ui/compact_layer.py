@@ -19,7 +19,7 @@ from branca.element import MacroElement, Template
 
 from ui.polyline import encode_polyline
 
-__all__ = ["CompactLayer", "encode_features"]
+__all__ = ["CompactLayer", "encode_features", "script_json"]
 
 _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 POINT_PRECISION = 5  # 1e-5° ≈ 1 m: below a pixel up to zoom 17
@@ -132,7 +132,21 @@ class CompactLayer(MacroElement):
         }, {sticky: false});
     }
 
+    // The map component listens for clicks on the layers present when the map loaded. A layer
+    // switched on later has only this listener, so its clicks go through a layer that has one.
+    layer.on("click", function(e) {
+        if (((layer._events && layer._events.click) || []).length > ownClickListeners) return;
+        var map = layer._map;
+        var target = map && Object.values(map._layers).find(function(other) {
+            return other !== layer && !layer.hasLayer(other) && other.listens && other.listens("click");
+        });
+        if (target) target.fire("click", {latlng: e.latlng, sourceTarget: e.layer, layer: e.layer});
+    });
+    // The tooltip binding and the relay above; any more are the component's.
+    var ownClickListeners = ((layer._events && layer._events.click) || []).length;
     layer.addTo({{ this._parent.get_name() }});
+
+
 })();
 {% endmacro %}
 """
@@ -141,11 +155,11 @@ class CompactLayer(MacroElement):
     def __init__(self, payload: dict, options: dict) -> None:
         super().__init__()
         self._name = "CompactLayer"
-        self.payload_json = _script_json(payload)
-        self.options_json = _script_json(options)
+        self.payload_json = script_json(payload)
+        self.options_json = script_json(options)
 
 
-def _script_json(value: object) -> str:
+def script_json(value: object) -> str:
     """JSON safe inside a <script> and through folium's templates.
 
     '</' and line separators are escaped for the HTML parser; a '{' that would open a Jinja

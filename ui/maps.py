@@ -18,6 +18,7 @@ from branca.element import MacroElement, Template
 from geo.geometry import simplify_for_display
 from geo.offsets import WGS84, convert_geometries
 from layers import LayerSpec
+from ui.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
 from ui.compact_layer import CompactLayer, encode_features
 from ui.registry import format_figure
 
@@ -114,7 +115,8 @@ def layer_group(
         "interactive": interactive,
         "tooltip": [[name, html.escape(spec.field(name).label(lang))] for name in spec.tooltip],
     }
-    CompactLayer(payload, options).add_to(group)
+    renderer = CanvasLayer if len(data) > CANVAS_THRESHOLD else CompactLayer
+    renderer(payload, options).add_to(group)
     return group
 
 
@@ -230,7 +232,7 @@ class Legend(MacroElement):
         """
 {% macro script(this, kwargs) %}
 (function() {
-    var legend = L.control({position: "bottomright"});
+    var legend = L.control({position: "bottomleft"});
     legend.onAdd = function() {
         var div = L.DomUtil.create("div", "atlas-legend");
         div.setAttribute("style", {{ this.style_json }});

@@ -35,7 +35,8 @@ POLL_MS = 200
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 # Leaflet feature layers drawn on the map (the component exposes its map as window.map).
 DRAWN_FEATURES_JS = (
-    "() => window.map ? Object.values(window.map._layers).filter(l => l.feature).length : 0"
+    "() => window.map ? Object.values(window.map._layers)"
+    ".reduce((n, l) => n + (l.feature ? 1 : (l._atlasDrawnFeatures || 0)), 0) : 0"
 )
 
 
@@ -130,4 +131,55 @@ def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline
     legend.wait_for(timeout=TIMEOUT_MS)
 
     _shoot(offline_page, "night-english")
+    assert offline_page.outside_requests == []
+
+
+def test_large_layer_on_canvas_answers_hover_and_click(app_url: str, offline_page) -> None:
+    """Household points (4,146: drawn by the canvas layer) show a tooltip and fill the panel."""
+    households = load_layer("households")
+    household = households.iloc[0]
+    offline_page.goto(f"{app_url}/poverty")
+    _wait_for_drawn_map(offline_page)
+    frame = _map_frame(offline_page)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays").get_by_text(
+        "结对帮扶贫困户"
+    ).click()  # off by default here
+    frame.wait_for_function(
+        "() => Object.values(window.map._layers).some(l => l._atlasDrawnFeatures === 4146)"
+    )
+    x, y = frame.evaluate(
+        """([lat, lon]) => { window.map.setView([lat, lon], 16, {animate: false});
+             const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
+        [household.geometry.y, household.geometry.x],
+    )
+    box = offline_page.locator(MAP_FRAME).first.bounding_box()
+    offline_page.mouse.move(box["x"] + x, box["y"] + y)
+    frame.locator(".leaflet-tooltip").get_by_text(household["village"]).wait_for()
+    offline_page.mouse.click(box["x"] + x, box["y"] + y)
+    offline_page.get_by_text(f"{household['uid']} · 结对帮扶贫困户").wait_for()
+    panel = offline_page.locator("[data-testid='stTable']").first
+    panel.get_by_text(household["mode"], exact=True).wait_for()
+    assert household["hh_id"] not in panel.inner_text()  # the internal id is never shown
+    _shoot(offline_page, "poverty-household-click")
+    assert offline_page.outside_requests == []
+
+
+def test_a_layer_switched_on_later_still_answers_clicks(app_url: str, offline_page) -> None:
+    """Villages are off on the overview; once switched on, a click on one fills the panel."""
+    villages = load_layer("villages")
+    village = villages[villages["name"] == "嘎岔村"].iloc[0]
+    offline_page.goto(f"{app_url}/")
+    _wait_for_drawn_map(offline_page)
+    frame = _map_frame(offline_page)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays").get_by_text("行政村").click()
+    x, y = frame.evaluate(
+        """([lat, lon]) => { window.map.setView([lat, lon], 15, {animate: false});
+             const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""",
+        [village.geometry.y, village.geometry.x],
+    )
+    box = offline_page.locator(MAP_FRAME).first.bounding_box()
+    offline_page.mouse.click(box["x"] + x, box["y"] + y)
+    offline_page.get_by_text("嘎岔村 · 行政村").wait_for()
     assert offline_page.outside_requests == []

@@ -1,0 +1,249 @@
+"""A canvas layer for large layers: draws every feature itself, with no Leaflet object per feature.
+
+Features arrive in the compact encoding of `ui.compact_layer`. In the browser they are decoded
+once into typed arrays of Web-Mercator coordinates with per-feature bounding boxes. Each redraw
+(after a pan or zoom) skips features outside the view and vertices closer than one screen pixel
+to the last one drawn, so the drawn shape is never more than a pixel off the true one, and draws
+one path per colour. Hovering shows the layer's tooltip; a click reports the feature under the
+pointer (its layer and id) exactly as a Leaflet feature would, so the app's panel answers it.
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement, Template
+
+from ui.compact_layer import script_json
+
+__all__ = ["CANVAS_THRESHOLD", "CanvasLayer"]
+
+# Above this many features a layer is drawn by CanvasLayer instead of one Leaflet layer each.
+CANVAS_THRESHOLD = 2000
+
+
+class CanvasLayer(MacroElement):
+    """All features of one layer drawn on one canvas in the overlay pane."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function() {
+    var payload = {{ this.payload_json }};
+    var options = {{ this.options_json }};
+    var TILE = 256, D = Math.PI / 180, MAX_LAT = 85.0511287798;
+    function mercX(lon) { return TILE * (lon + 180) / 360; }
+    function mercY(lat) {
+        lat = Math.max(Math.min(lat, MAX_LAT), -MAX_LAT);
+        return TILE * (0.5 - Math.log(Math.tan(Math.PI / 4 + lat * D / 2)) / (2 * Math.PI));
+    }
+    // Decode encoded polylines straight into mercator pairs (lat first, as encoded).
+    function decodeInto(text, precision, out) {
+        var index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision);
+        while (index < text.length) {
+            var pair = [0, 0];
+            for (var k = 0; k < 2; k++) {
+                var result = 0, shift = 0, b;
+                do { b = text.charCodeAt(index++) - 63; result |= (b & 31) << shift; shift += 5; }
+                while (b >= 32);
+                pair[k] = (result & 1) ? ~(result >> 1) : (result >> 1);
+            }
+            lat += pair[0]; lon += pair[1];
+            out.push(mercX(lon / factor), mercY(lat / factor));
+        }
+    }
+    var count = payload.ids.length, isPoint = payload.points !== undefined;
+    var coords = [], rings = [], ringStarts = [], featureRings = new Int32Array(count + 1);
+    var boxes = new Float64Array(count * 4), kinds = new Uint8Array(count);
+    if (isPoint) {
+        decodeInto(payload.points, payload.precision, coords);
+        for (var i = 0; i < count; i++) {
+            boxes.set([coords[2 * i], coords[2 * i + 1], coords[2 * i], coords[2 * i + 1]], 4 * i);
+        }
+    } else {
+        var ringCount = 0;
+        for (var f = 0; f < count; f++) {
+            var shape = payload.shapes[f], minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
+            kinds[f] = shape[0] === "P" ? 1 : 0;
+            featureRings[f] = ringCount;
+            shape[1].forEach(function(part) {
+                part.forEach(function(ring, r) {
+                    ringStarts.push(coords.length / 2);
+                    rings.push(r === 0 ? 0 : 1);
+                    decodeInto(ring, payload.precision, coords);
+                    ringCount++;
+                });
+            });
+            ringStarts.push(coords.length / 2); rings.push(-1); ringCount++;  // end marker of the feature
+            for (var c = ringStarts[featureRings[f]]; c < coords.length / 2; c++) {
+                var x = coords[2 * c], y = coords[2 * c + 1];
+                if (x < minx) minx = x; if (x > maxx) maxx = x; if (y < miny) miny = y; if (y > maxy) maxy = y;
+            }
+            boxes.set([minx, miny, maxx, maxy], 4 * f);
+        }
+        featureRings[count] = ringCount;
+    }
+    coords = Float64Array.from(coords);
+    payload.points = undefined; payload.shapes = undefined;  // the text is no longer needed
+    function property(name, i) { var column = payload.columns[name]; return column.values[column.codes[i]]; }
+    function colorOf(i) {
+        var value = options.styleField ? property(options.styleField, i) : null;
+        return (value !== null && options.colors[value]) || options.color;
+    }
+    var colors = new Array(count);
+    for (var j = 0; j < count; j++) { colors[j] = colorOf(j); }
+
+    var Layer = L.Layer.extend({
+        onAdd: function(map) {
+            this._map = map;
+            this._canvas = L.DomUtil.create("canvas", "atlas-canvas-layer leaflet-zoom-hide");
+            this._canvas.style.pointerEvents = "none";
+            map.getPanes().overlayPane.appendChild(this._canvas);
+            map.on("moveend resize viewreset", this._redraw, this);
+            map.on("click", this._onClick, this);
+            map.on("mousemove", this._onMove, this);
+            this._redraw();
+        },
+        onRemove: function(map) {
+            map.off("moveend resize viewreset", this._redraw, this);
+            map.off("click", this._onClick, this);
+            map.off("mousemove", this._onMove, this);
+            if (this._tooltip) { map.closeTooltip(this._tooltip); }
+            L.DomUtil.remove(this._canvas);
+        },
+        _view: function() {
+            var map = this._map, size = map.getSize(), scale = Math.pow(2, map.getZoom());
+            var topLeft = map.containerPointToLayerPoint([0, 0]), origin = map.getPixelOrigin();
+            return {size: size, scale: scale, topLeft: topLeft,
+                    dx: -origin.x - topLeft.x, dy: -origin.y - topLeft.y};
+        },
+        _redraw: function() {
+            var v = this._view(), ratio = window.devicePixelRatio || 1, canvas = this._canvas;
+            canvas.width = v.size.x * ratio; canvas.height = v.size.y * ratio;
+            canvas.style.width = v.size.x + "px"; canvas.style.height = v.size.y + "px";
+            L.DomUtil.setPosition(canvas, v.topLeft);
+            var ctx = canvas.getContext("2d");
+            ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+            var s = v.scale, x0 = -v.dx / s, y0 = -v.dy / s, x1 = x0 + v.size.x / s, y1 = y0 + v.size.y / s;
+            var pad = (options.radius + options.weight) / s, byColor = {};
+            for (var i = 0; i < count; i++) {
+                var b = 4 * i;
+                if (boxes[b] > x1 + pad || boxes[b + 2] < x0 - pad || boxes[b + 1] > y1 + pad || boxes[b + 3] < y0 - pad) continue;
+                (byColor[colors[i]] = byColor[colors[i]] || []).push(i);
+            }
+            var drawn = 0;
+            Object.keys(byColor).forEach(function(color) {
+                ctx.beginPath();
+                byColor[color].forEach(function(i) { drawFeature(ctx, i, s, v.dx, v.dy); drawn++; });
+                ctx.fillStyle = color; ctx.strokeStyle = color; ctx.lineWidth = options.weight;
+                if (isPoint) { ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.stroke(); }
+                else {
+                    if (options.fillOpacity > 0) { ctx.globalAlpha = options.fillOpacity; ctx.fill("evenodd"); }
+                    ctx.globalAlpha = 1; ctx.stroke();
+                }
+            });
+            this._atlasDrawnFeatures = count;
+            this._atlasVisibleFeatures = drawn;
+        },
+        _hit: function(point) {
+            var v = this._view(), s = v.scale, x = (point.x - v.dx) / s, y = (point.y - v.dy) / s;
+            var tolerance = (isPoint ? options.radius + 2 : 4) / s;
+            for (var i = count - 1; i >= 0; i--) {
+                var b = 4 * i;
+                if (x < boxes[b] - tolerance || x > boxes[b + 2] + tolerance ||
+                    y < boxes[b + 1] - tolerance || y > boxes[b + 3] + tolerance) continue;
+                if (isPoint || hitShape(i, x, y, tolerance)) return i;
+            }
+            return -1;
+        },
+        _onClick: function(e) {
+            var i = this._hit(e.containerPoint);
+            if (i < 0) return;
+            var feature = featureOf(i), map = this._map, self = this;
+            // The same event a Leaflet feature layer fires, so the map component reports it. The
+            // component listens to the layers present when the map loaded; a layer switched on
+            // later has no listener, so the event goes through one that has.
+            var target = this.listens("click") ? this : Object.values(map._layers).find(function(layer) {
+                return layer !== self && layer.listens && layer.listens("click");
+            });
+            if (!target) return;
+            target.fire("click", {latlng: e.latlng, containerPoint: e.containerPoint, sourceTarget: this,
+                                  layer: {feature: feature, toGeoJSON: function() { return feature; }}});
+
+        },
+        _onMove: function(e) {
+            if (this._pending) return;
+            this._pending = true;
+            var self = this;
+            L.Util.requestAnimFrame(function() {
+                self._pending = false;
+                var i = self._hit(e.containerPoint), map = self._map;
+                map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+                if (i < 0 || options.tooltip.length === 0) {
+                    if (self._tooltip) { map.closeTooltip(self._tooltip); self._tooltip = null; }
+                    return;
+                }
+                // Values and labels were HTML-escaped on the server: no data runs as markup.
+                var rows = options.tooltip.map(function(item) {
+                    return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
+                           property(item[0], i) + "</td></tr>";
+                });
+                self._tooltip = self._tooltip || L.tooltip({direction: "top", offset: [0, -6]});
+                self._tooltip.setLatLng(e.latlng).setContent("<table>" + rows.join("") + "</table>");
+                map.openTooltip(self._tooltip);
+            });
+        }
+    });
+    function featureOf(i) {
+        var properties = {_layer: options.layer, _id: payload.ids[i]};
+        Object.keys(payload.columns).forEach(function(name) { properties[name] = property(name, i); });
+        return {type: "Feature", properties: properties, geometry: null};
+    }
+    function drawFeature(ctx, i, s, dx, dy) {
+        if (isPoint) {
+            var px = coords[2 * i] * s + dx, py = coords[2 * i + 1] * s + dy;
+            ctx.moveTo(px + options.radius, py); ctx.arc(px, py, options.radius, 0, 2 * Math.PI);
+            return;
+        }
+        var b = 4 * i;
+        if ((boxes[b + 2] - boxes[b]) * s < 1 && (boxes[b + 3] - boxes[b + 1]) * s < 1) {
+            ctx.rect(boxes[b] * s + dx, boxes[b + 1] * s + dy, 1, 1);  // smaller than a pixel
+            return;
+        }
+        for (var r = featureRings[i]; rings[r] !== -1; r++) {
+            var start = ringStarts[r], end = ringStarts[r + 1], lastX = 0, lastY = 0;
+            for (var c = start; c < end; c++) {
+                var x = coords[2 * c] * s + dx, y = coords[2 * c + 1] * s + dy;
+                if (c === start) { ctx.moveTo(x, y); lastX = x; lastY = y; continue; }
+                // Skip vertices within a pixel of the last one drawn (keep the ring's last vertex).
+                if (c < end - 1 && (x - lastX) * (x - lastX) + (y - lastY) * (y - lastY) < 1) continue;
+                ctx.lineTo(x, y); lastX = x; lastY = y;
+            }
+            if (kinds[i] === 1) ctx.closePath();
+        }
+    }
+    function hitShape(i, x, y, tolerance) {
+        var inside = false;
+        for (var r = featureRings[i]; rings[r] !== -1; r++) {
+            var start = ringStarts[r], end = ringStarts[r + 1];
+            for (var c = start + 1; c < end; c++) {
+                var ax = coords[2 * (c - 1)], ay = coords[2 * (c - 1) + 1], bx = coords[2 * c], by = coords[2 * c + 1];
+                if (kinds[i] === 1 && ((ay > y) !== (by > y)) && x < (bx - ax) * (y - ay) / (by - ay) + ax) inside = !inside;
+                if (kinds[i] === 0 && segmentDistance(x, y, ax, ay, bx, by) <= tolerance) return true;
+            }
+        }
+        return inside;
+    }
+    function segmentDistance(x, y, ax, ay, bx, by) {
+        return Math.sqrt(segmentDistanceSquared(x, y, ax, ay, bx, by));
+    }
+
+    new Layer().addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: dict, options: dict) -> None:
+        super().__init__()
+        self._name = "CanvasLayer"
+        self.payload_json = script_json(payload)
+        self.options_json = script_json(options)
