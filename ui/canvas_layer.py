@@ -29,7 +29,8 @@ class CanvasLayer(MacroElement):
 (function() {
     var payload = {{ this.payload_json }};
     var options = {{ this.options_json }};
-    var TILE = 256, D = Math.PI / 180, MAX_LAT = 85.0511287798;
+    var TILE = 256, D = Math.PI / 180, MAX_LAT = 85.0511287798, BATCH = 32;
+
     function mercX(lon) { return TILE * (lon + 180) / 360; }
     function mercY(lat) {
         lat = Math.max(Math.min(lat, MAX_LAT), -MAX_LAT);
@@ -130,14 +131,24 @@ class CanvasLayer(MacroElement):
                 (byColor[colors[i]] = byColor[colors[i]] || []).push(i);
             }
             var drawn = 0;
-            Object.keys(byColor).forEach(function(color) {
-                ctx.beginPath();
-                byColor[color].forEach(function(i) { drawFeature(ctx, i, s, v.dx, v.dy); drawn++; });
+            function paint(color) {
                 ctx.fillStyle = color; ctx.strokeStyle = color; ctx.lineWidth = options.weight;
                 if (isPoint) { ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.stroke(); }
                 else {
                     if (options.fillOpacity > 0) { ctx.globalAlpha = options.fillOpacity; ctx.fill("evenodd"); }
                     ctx.globalAlpha = 1; ctx.stroke();
+                }
+            }
+            // One path per colour, flushed every BATCH features: a path with tens of thousands
+            // of subpaths fills in more than linear time.
+            Object.keys(byColor).forEach(function(color) {
+                var members = byColor[color];
+                for (var start = 0; start < members.length; start += BATCH) {
+                    ctx.beginPath();
+                    for (var k = start; k < Math.min(start + BATCH, members.length); k++) {
+                        drawFeature(ctx, members[k], s, v.dx, v.dy); drawn++;
+                    }
+                    paint(color);
                 }
             });
             this._atlasDrawnFeatures = count;
