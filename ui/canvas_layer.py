@@ -98,13 +98,13 @@ class CanvasLayer(MacroElement):
             this._canvas = L.DomUtil.create("canvas", "atlas-canvas-layer leaflet-zoom-hide");
             this._canvas.style.pointerEvents = "none";
             map.getPanes().overlayPane.appendChild(this._canvas);
-            map.on("moveend resize viewreset", this._redraw, this);
+            map.on("moveend resize", this._redraw, this);
             map.on("click", this._onClick, this);
             map.on("mousemove", this._onMove, this);
             this._redraw();
         },
         onRemove: function(map) {
-            map.off("moveend resize viewreset", this._redraw, this);
+            map.off("moveend resize", this._redraw, this);
             map.off("click", this._onClick, this);
             map.off("mousemove", this._onMove, this);
             if (this._tooltip) { map.closeTooltip(this._tooltip); }
@@ -154,7 +154,17 @@ class CanvasLayer(MacroElement):
             this._atlasDrawnFeatures = count;
             this._atlasVisibleFeatures = drawn;
         },
+        // The pixel vertices drawn for ring `r` of feature `i` at the current view (for tests).
+        _atlasDrawnRing: function(i, r) {
+            var v = this._view(), n = project(featureRings[i] + r, v.scale, v.dx, v.dy), original = [], kept = [];
+            for (var c = 0; c < n; c++) { original.push([scratch[2 * c], scratch[2 * c + 1]]); }
+            simplify(n);
+
+            for (var k = 0; k < n; k++) { if (keep[k]) kept.push(original[k]); }
+            return {original: original, kept: kept};
+        },
         _hit: function(point) {
+
             var v = this._view(), s = v.scale, x = (point.x - v.dx) / s, y = (point.y - v.dy) / s;
             var tolerance = (isPoint ? options.radius + 2 : 4) / s;
             for (var i = count - 1; i >= 0; i--) {
@@ -220,16 +230,46 @@ class CanvasLayer(MacroElement):
             return;
         }
         for (var r = featureRings[i]; rings[r] !== -1; r++) {
-            var start = ringStarts[r], end = ringStarts[r + 1], lastX = 0, lastY = 0;
-            for (var c = start; c < end; c++) {
-                var x = coords[2 * c] * s + dx, y = coords[2 * c + 1] * s + dy;
-                if (c === start) { ctx.moveTo(x, y); lastX = x; lastY = y; continue; }
-                // Skip vertices within a pixel of the last one drawn (keep the ring's last vertex).
-                if (c < end - 1 && (x - lastX) * (x - lastX) + (y - lastY) * (y - lastY) < 1) continue;
-                ctx.lineTo(x, y); lastX = x; lastY = y;
-            }
+            var n = project(r, s, dx, dy);
+            if (n < 2) continue;
+            simplify(n);
+            ctx.moveTo(scratch[0], scratch[1]);
+            for (var k = 1; k < n; k++) { if (keep[k]) ctx.lineTo(scratch[2 * k], scratch[2 * k + 1]); }
             if (kinds[i] === 1) ctx.closePath();
         }
+    }
+    // Ring `r` in screen pixels, into `scratch`; returns its vertex count.
+    var scratch = new Float64Array(1024), keep = new Uint8Array(512), stack = [];
+    function project(r, s, dx, dy) {
+        var start = ringStarts[r], n = ringStarts[r + 1] - start;
+        if (scratch.length < 2 * n) { scratch = new Float64Array(4 * n); keep = new Uint8Array(2 * n); }
+        for (var c = 0; c < n; c++) {
+            scratch[2 * c] = coords[2 * (start + c)] * s + dx;
+            scratch[2 * c + 1] = coords[2 * (start + c) + 1] * s + dy;
+        }
+        return n;
+    }
+    // Douglas-Peucker on screen pixels: every dropped vertex lies within one pixel of the drawn
+    // line, so the drawn shape deviates from the true one by at most a pixel at this zoom.
+    function simplify(n) {
+        keep.fill(0, 0, n); keep[0] = 1; keep[n - 1] = 1;
+        stack.length = 0; stack.push(0, n - 1);
+        while (stack.length) {
+            var last = stack.pop(), first = stack.pop(), worst = 0, index = -1;
+            var ax = scratch[2 * first], ay = scratch[2 * first + 1];
+            var bx = scratch[2 * last], by = scratch[2 * last + 1];
+            for (var c = first + 1; c < last; c++) {
+                var d = segmentDistanceSquared(scratch[2 * c], scratch[2 * c + 1], ax, ay, bx, by);
+                if (d > worst) { worst = d; index = c; }
+            }
+            if (worst > 1) { keep[index] = 1; stack.push(first, index, index, last); }
+        }
+    }
+    function segmentDistanceSquared(x, y, ax, ay, bx, by) {
+        var lx = bx - ax, ly = by - ay, t = ((x - ax) * lx + (y - ay) * ly) / (lx * lx + ly * ly || 1);
+        t = Math.max(0, Math.min(1, t));
+        var px = ax + t * lx - x, py = ay + t * ly - y;
+        return px * px + py * py;
     }
     function hitShape(i, x, y, tolerance) {
         var inside = false;
