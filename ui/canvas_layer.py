@@ -51,7 +51,8 @@ class CanvasLayer(MacroElement):
             out.push(mercX(lon / factor), mercY(lat / factor));
         }
     }
-    var count = payload.ids.length, isPoint = payload.points !== undefined;
+    var count = payload.ids.length, isPoint = payload.points !== undefined, isLine = options.fillOpacity === 0;
+
     var coords = [], rings = [], ringStarts = [], featureRings = new Int32Array(count + 1);
     var boxes = new Float64Array(count * 4), kinds = new Uint8Array(count);
     if (isPoint) {
@@ -136,7 +137,10 @@ class CanvasLayer(MacroElement):
                 if (isPoint) { ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.stroke(); }
                 else {
                     if (options.fillOpacity > 0) { ctx.globalAlpha = options.fillOpacity; ctx.fill("evenodd"); }
-                    ctx.globalAlpha = 1; ctx.stroke();
+                    // Outlines of a large polygon layer are one pixel wide: a wider stroke
+                    // doubles the raster work of many small shapes (0.58 s → 0.26 s for 100k).
+                    ctx.globalAlpha = 1; ctx.lineWidth = isLine ? options.weight : Math.min(options.weight, 1); ctx.stroke();
+
                 }
             }
             // One path per colour, flushed every BATCH features: a path with tens of thousands
@@ -225,10 +229,14 @@ class CanvasLayer(MacroElement):
             return;
         }
         var b = 4 * i;
-        if ((boxes[b + 2] - boxes[b]) * s < 1 && (boxes[b + 3] - boxes[b + 1]) * s < 1) {
-            ctx.rect(boxes[b] * s + dx, boxes[b + 1] * s + dy, 1, 1);  // smaller than a pixel
+        var width = (boxes[b + 2] - boxes[b]) * s, height = (boxes[b + 3] - boxes[b + 1]) * s;
+        if (width <= 2 && height <= 2) {
+            // Within two pixels every point of the shape is within a pixel of its box's edge or
+            // inside it: the box is drawn instead of rasterizing a path of many vertices.
+            ctx.rect(boxes[b] * s + dx, boxes[b + 1] * s + dy, Math.max(width, 1), Math.max(height, 1));
             return;
         }
+
         for (var r = featureRings[i]; rings[r] !== -1; r++) {
             var n = project(r, s, dx, dy);
             if (n < 2) continue;

@@ -37,8 +37,8 @@ __all__ = [
 # Every drawn feature carries its layer key and its stable id, so a click is resolved by id.
 FEATURE_LAYER_PROPERTY = "_layer"
 FEATURE_ID_PROPERTY = "_id"
-# Half a screen pixel at zoom 16 (~1.2 m/px at 41.6°N): invisible at the zooms the pages use.
-DISPLAY_TOLERANCE_M = 0.5
+# With 6-decimal rounding (≤ 0.1 m) this stays under one pixel up to zoom 18 (0.45 m/px at 41.6°N).
+DISPLAY_TOLERANCE_M = 0.3
 HIGHLIGHT_COLOR = "#00e5ff"
 PROPORTIONAL_MAX_RADIUS = 18
 # The extent a view must fit into, in screen pixels (the map is 600 px high, about as wide).
