@@ -1,6 +1,6 @@
 """Rendering benchmark: the atlas's map path against GeoDataFrame.explore(), in headless Chromium.
 
-    make bench                      # 1k, 10k and 100k polygons and points
+    make bench                      # 1k, 10k and 100k polygons and points, then the atlas pages
     python benchmarks/render_benchmark.py --sizes 1000 10000
 
 For each synthetic layer over the district, both renderers build a standalone map page; the
@@ -285,6 +285,49 @@ def _check(label: str, value: float, limit: float) -> str:
     return f"{'MET    ' if value <= limit else 'NOT MET'} {label} (measured {value:.2f})"
 
 
+def atlas_pages(clicks: int = 7) -> list[str]:
+    """The shipped pages: bytes of each page's map, and server time of a click on the overview."""
+    import importlib
+    import statistics
+
+    from streamlit.testing.v1 import AppTest
+
+    from layers import get_layer
+    from ui.folium_view import render_map
+    from ui.page import _page_map
+
+    lines = ["", "| page | map bytes sent |", "| --- | ---: |"]
+    sizes = {}
+    for name in ("overview", "poverty", "enclave", "night", "renovation"):
+        page = importlib.import_module(f"views.{name}").PAGE
+        spec = get_layer(page.category_layer) if page.category_layer else None
+        categories = tuple(c.value for c in spec.style.categories) if spec else ()
+        sizes[name] = render_map(_page_map(page, "zh", "none", None, "", categories)).size_bytes
+        lines.append(f"| {name} | {sizes[name] / 1e6:.2f} MB |")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    app.switch_page("views/overview.py").run()
+    orchard = load_layer("orchards").iloc[0]
+    spot = orchard.geometry.representative_point()
+    times = []
+    for step in range(clicks):
+        app.session_state["overview:map"] = {
+            "last_active_drawing": {"properties": {"_layer": "orchards", "_id": orchard["uid"]}},
+            "last_object_clicked": {"lat": spot.y + step * 1e-6, "lng": spot.x},
+        }
+        start = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - start)
+    click = statistics.median(times)
+    return [
+        *lines,
+        "",
+        _check("overview page: map ≤ 2 MB to the browser", sizes["overview"] / 1e6, 2.0),
+        _check(
+            f"overview page: click → panel ≤ 0.3 s server time (median of {clicks})", click, 0.3
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
@@ -295,6 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     results = run(args.sizes, args.kinds)
     print()
     print(summary(results))
+    print("\n".join(atlas_pages()))
 
 
 if __name__ == "__main__":
