@@ -41,6 +41,7 @@ FEATURE_ID_PROPERTY = "_id"
 DISPLAY_TOLERANCE_M = 0.3
 HIGHLIGHT_COLOR = "#00e5ff"
 PROPORTIONAL_MAX_RADIUS = 18
+LEGEND_OPEN_ROWS = 16  # a longer legend starts folded so it does not cover the map
 # The extent a view must fit into, in screen pixels (the map is 600 px high, about as wide).
 VIEW_FIT_PX = 520
 
@@ -199,10 +200,16 @@ def legend(
         else:
             entries.append(_legend_row(spec.style.color, title))
     entries += [_legend_row(color, html.escape(label)) for color, label in extra]
-    # A <details> box, so the legend folds away where it covers the map.
+    # A <details> box, so the legend folds away where it covers the map; long ones start folded.
     summary = "Legend" if lang == "en" else "图例"
+    state = (
+        " open"
+        if len(entries) + sum(len(s.style.categories) for s in specs) <= LEGEND_OPEN_ROWS
+        else ""
+    )
+
     return Legend(
-        f"<details open><summary style='cursor:pointer;font-weight:bold'>{summary}</summary>{''.join(entries)}</details>"
+        f"<details{state}><summary style='cursor:pointer;font-weight:bold'>{summary}</summary>{''.join(entries)}</details>"
     )
 
 
