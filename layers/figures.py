@@ -10,7 +10,17 @@ import pandas as pd
 from geo.stats import assign_zones, feature_measures, summarise
 from layers import LAYERS, get_layer, load_layer
 
-__all__ = ["CONTEXT_LAYERS", "feature_figures", "in_township", "township_rollup", "township_series"]
+__all__ = [
+    "CONTEXT_LAYERS",
+    "Refinements",
+    "feature_figures",
+    "in_township",
+    "ranking_table",
+    "refine",
+    "stage_pipeline",
+    "township_rollup",
+    "township_series",
+]
 
 # Layers that frame the map rather than count as programmes in a roll-up.
 CONTEXT_LAYERS = ("district", "townships", "river")
@@ -93,6 +103,62 @@ def in_township(key: str, frame: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFram
         names = {code, str(township["name"].iloc[0])}
         return frame[frame[spec.township_field].isin(names)]
     return frame[frame.intersects(township.geometry.iloc[0])]
+
+
+# ((field, "in", (value, …)) | (field, "range", (low, high)), …): hashable, so maps can be cached.
+Refinements = tuple[tuple[str, str, tuple], ...]
+
+
+def refine(frame: gpd.GeoDataFrame, refinements: Refinements) -> gpd.GeoDataFrame:
+    """Rows of `frame` meeting every refinement (values in a set, numbers within a range)."""
+    keep = pd.Series(True, index=frame.index)
+    for field, kind, argument in refinements:
+        if kind == "in":
+            keep &= frame[field].isin(argument)
+        elif kind == "range":
+            low, high = argument
+            keep &= pd.to_numeric(frame[field]).between(low, high)
+        else:
+            raise ValueError(f"unknown refinement '{kind}' on field '{field}'")
+    return frame[keep]
+
+
+def stage_pipeline(
+    key: str, frame: gpd.GeoDataFrame, stages: tuple[str, ...], value_field: str
+) -> pd.DataFrame:
+    """Features and the sum of `value_field` at each stage of the styled field, in `stages` order."""
+    field = get_layer(key).style.by_field
+    grouped = frame.groupby(field)[value_field]
+    return pd.DataFrame(
+        {
+            "stage": list(stages),
+            "count": [int(grouped.size().get(stage, 0)) for stage in stages],
+            "value": [float(grouped.sum().get(stage, 0.0)) for stage in stages],
+        }
+    )
+
+
+def ranking_table(
+    key: str, frame: gpd.GeoDataFrame, columns: tuple[str, ...], lang: str
+) -> pd.DataFrame:
+    """Public `columns` labelled with units, plus measured area (亩) and per-亩 densities."""
+    spec = get_layer(key)
+    area = feature_measures(frame)["area_mu"]
+    table = pd.DataFrame(index=frame.index)
+    for name in columns:
+        field = spec.field(name)
+        if field.public:
+            table[field.label(lang)] = frame[name]
+    table["面积 (亩)" if lang != "en" else "Area (mu)"] = area.round(2)
+    for name in spec.densities:
+        field = spec.field(name)
+        label = (
+            f"每亩{field.label_zh} ({field.unit_zh}/亩)"
+            if lang != "en"
+            else f"{field.label_en} per mu ({field.unit_en}/mu)"
+        )
+        table[label] = (pd.to_numeric(frame[name]) / area.where(area > 0)).round(2)
+    return table.reset_index(drop=True)
 
 
 def township_rollup(code: str, lang: str) -> pd.DataFrame:

@@ -67,6 +67,16 @@ _TEXT = {
     "col_audience": ("范围", "Audience"),
     "public": ("公开", "public"),
     "internal": ("内部", "internal"),
+    "pipeline_title": (
+        "项目推进：洽谈 → 签约 → 落地开工（按当前筛选）",
+        "Pipeline: negotiating → signed → under construction (current filter)",
+    ),
+    "count_unit": ("个", ""),
+    "yi_yuan": ("亿元", "100m yuan"),
+    "ranking_title": (
+        "项目排行（{count} 个，点击列标题排序）",
+        "Sites ({count}; click a column header to sort)",
+    ),
     "township": ("乡镇街道", "Township"),
     "all_townships": ("全部乡镇街道", "All townships"),
     "search": ("查找要素", "Find a feature"),

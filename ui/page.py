@@ -20,7 +20,15 @@ import streamlit as st
 from geo.export import FEATURE_FORMATS, export_features, export_filename
 from geo.offsets import WGS84, convert
 from layers import REGISTRY, get_layer, layer_total, load_layer
-from layers.figures import CONTEXT_LAYERS, in_township, township_series
+from layers.figures import (
+    CONTEXT_LAYERS,
+    Refinements,
+    in_township,
+    ranking_table,
+    refine,
+    stage_pipeline,
+    township_series,
+)
 from ui.assets import localise_assets
 from ui.basemaps import BASEMAPS, add_basemap
 from ui.folium_view import RenderedMap, render_map, show_map
@@ -75,6 +83,10 @@ class MapPage:
     category_layer: str | None = None  # layer whose styled field the category filter acts on
     sized_by: tuple[str, str] | None = None  # (layer, field): proportional circles at each feature
     chart_kinds: tuple[str, ...] = ()  # township kinds charted (街道/镇/乡); empty: all
+    multi_filters: tuple[str, ...] = ()  # more fields of the category layer to filter by value
+    range_filters: tuple[str, ...] = ()  # numeric fields of the category layer to filter by range
+    pipeline: tuple[tuple[str, ...], str] | None = None  # (stages in order, summed field)
+    ranking: tuple[str, ...] = ()  # fields of the category layer in the sortable site table
     emphasis: Emphasis | None = None  # features outlined on top, e.g. demonstration communities
 
     intro_zh: str = ""
@@ -92,15 +104,17 @@ def render_map_page(page: MapPage) -> None:
     if intro:
         st.caption(intro)
     _kpi_row(page, lang)
-    township, categories = _filters(page, lang)
-    frames = _filtered_frames(page, township, categories)
+    township, categories, refinements = _filters(page, lang)
+    frames = _filtered_frames(page, township, categories, refinements)
+    _pipeline(page, lang, frames)
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
-        clicked = _map(page, lang, township, categories)
+        clicked = _map(page, lang, township, categories, refinements)
     with panel_column:
         if clicked is not None:
             st.caption(text("clicked_at", lang, lon=clicked[0], lat=clicked[1]))
         render_panel(st.session_state.get(_key(page, "selection")), lang, key_prefix=page.key)
+    _ranking(page, lang, frames)
     _township_chart(page, lang)
     _exports(page, lang, frames)
 
@@ -146,7 +160,7 @@ def _kpi_row(page: MapPage, lang: str) -> None:
             column.metric(label, f"{format_figure(value)} {total.unit(lang)}".strip())
 
 
-def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...]]:
+def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...], Refinements]:
     townships = load_layer("townships")
     names = dict(
         zip(townships["code"], townships["name_en" if lang == "en" else "name"], strict=True)
@@ -193,7 +207,93 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...]]:
         )
         categories = tuple(chosen)
     _search_box(page, lang, columns[2])
-    return chosen_township, categories
+    return chosen_township, categories, _refinements(page, lang)
+
+
+def _refinements(page: MapPage, lang: str) -> Refinements:
+    """Value and range filters on the page's category layer (industry, investment, land …)."""
+    fields = [*page.multi_filters, *page.range_filters]
+    if not fields:
+        return ()
+    spec = get_layer(page.category_layer)
+    frame = load_layer(page.category_layer)
+    refinements = []
+    for column, name in zip(st.columns(len(fields)), fields, strict=True):
+        widget = _widget_key(page, f"refine:{name}", lang)
+        stored = _key(page, f"refine:{name}")
+
+        def remember(widget: str = widget, stored: str = stored) -> None:
+            st.session_state[stored] = st.session_state[widget]
+
+        if name in page.multi_filters:
+            values = sorted(frame[name].dropna().unique().tolist())
+            initial = (
+                {}
+                if widget in st.session_state
+                else {"default": st.session_state.get(stored, values)}
+            )
+            chosen = column.multiselect(
+                spec.field(name).label(lang),
+                options=values,
+                key=widget,
+                on_change=remember,
+                **initial,
+            )
+            refinements.append((name, "in", tuple(chosen)))
+        else:
+            numbers = pd.to_numeric(frame[name])
+            bounds = (float(numbers.min()), float(numbers.max()))
+            initial = (
+                {}
+                if widget in st.session_state
+                else {"value": st.session_state.get(stored, bounds)}
+            )
+            low, high = column.slider(
+                spec.field(name).label(lang),
+                min_value=bounds[0],
+                max_value=bounds[1],
+                key=widget,
+                on_change=remember,
+                **initial,
+            )
+            refinements.append((name, "range", (low, high)))
+    return tuple(refinements)
+
+
+def _pipeline(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> None:
+    """Counts and investment per stage, in order, for what the filters leave."""
+    if not page.pipeline:
+        return
+    stages, value_field = page.pipeline
+    spec = get_layer(page.category_layer)
+    table = stage_pipeline(page.category_layer, frames[page.category_layer], stages, value_field)
+    labels = {c.value: c.label(lang) for c in spec.style.categories}
+    field = spec.field(value_field)
+    st.subheader(text("pipeline_title", lang))
+    columns = st.columns(len(stages))
+    for index, (column, row) in enumerate(zip(columns, table.itertuples(), strict=True)):
+        arrow = "" if index == 0 else "→ "
+        unit = text("count_unit", lang)
+        column.metric(
+            f"{arrow}{labels.get(row.stage, row.stage)}",
+            f"{row.count} {unit}".strip(),
+            f"{format_figure(row.value / 10_000)} {text('yi_yuan', lang)}"
+            if field.unit_zh == "万元"
+            else format_figure(row.value),
+            delta_color="off",
+        )
+
+
+def _ranking(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> None:
+    """A sortable table of the filtered sites with intensity per 亩 (click a header to sort)."""
+    if not page.ranking:
+        return
+    frame = frames[page.category_layer]
+    table = ranking_table(page.category_layer, frame, page.ranking, lang)
+    st.subheader(text("ranking_title", lang, count=len(table)))
+    st.dataframe(
+        table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 420)
+    )
 
 
 def _search_box(page: MapPage, lang: str, column) -> None:
@@ -238,7 +338,7 @@ def _search_options(page_key: str, layers: tuple[str, ...], lang: str) -> dict[s
 
 
 def _filtered_frames(
-    page: MapPage, township: str, categories: tuple[str, ...]
+    page: MapPage, township: str, categories: tuple[str, ...], refinements: Refinements = ()
 ) -> dict[str, gpd.GeoDataFrame]:
     frames = {}
     for key in page.layers:
@@ -247,6 +347,7 @@ def _filtered_frames(
             frame = in_township(key, frame, township)
         if key == page.category_layer:
             frame = frame[frame[get_layer(key).style.by_field].isin(categories)]
+            frame = refine(frame, refinements)
         frames[key] = frame
     return frames
 
@@ -261,10 +362,11 @@ def _page_map(
     tile_url: str | None,
     township: str,
     categories: tuple[str, ...],
+    refinements: Refinements = (),
 ) -> folium.Map:
     """The page's map, built once per choice of language, basemap and filters."""
     datum = BASEMAPS[basemap_key].datum
-    frames = _filtered_frames(page, township, categories)
+    frames = _filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
     add_basemap(fmap, BASEMAPS[basemap_key], tile_url)
     context = [get_layer(key) for key in CONTEXT_LAYERS]
@@ -307,14 +409,16 @@ def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, 
 
 
 def _map(
-    page: MapPage, lang: str, township: str, categories: tuple[str, ...]
+    page: MapPage, lang: str, township: str, categories: tuple[str, ...], refinements: Refinements
 ) -> tuple[float, float] | None:
     """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
     basemap, tile_url = current_basemap()
     # The component's value reaches session state before this run: a new click becomes the
     # selection first, so the highlight drawn below is already the clicked feature's.
     clicked = _handle_click(page, st.session_state.get(_key(page, "map")) or {}, basemap.datum)
-    rendered = _rendered_page_map(page, lang, basemap.key, tile_url, township, categories)
+    rendered = _rendered_page_map(
+        page, lang, basemap.key, tile_url, township, categories, refinements
+    )
     selection: Selection | None = st.session_state.get(_key(page, "selection"))
     center, zoom = st.session_state.get(_key(page, "view"), (None, None))
     show_map(
@@ -337,9 +441,12 @@ def _rendered_page_map(
     tile_url: str | None,
     township: str,
     categories: tuple[str, ...],
+    refinements: Refinements = (),
 ) -> RenderedMap:
     """The page's map rendered once per choice of language, basemap and filters; reruns reuse it."""
-    return render_map(_page_map(page, lang, basemap_key, tile_url, township, categories))
+    return render_map(
+        _page_map(page, lang, basemap_key, tile_url, township, categories, refinements)
+    )
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:

@@ -11,6 +11,10 @@ PAGE = MapPage(
     layers=("enclave_projects",),
     category_layer="enclave_projects",
     sized_by=("enclave_projects", "invest_wan"),
+    multi_filters=("industry",),
+    range_filters=("invest_wan", "land_mu"),
+    pipeline=(("洽谈", "签约", "落地开工"), "invest_wan"),
+    ranking=("name", "status", "industry", "town", "invest_wan", "jobs"),
     main_figure=("enclave_projects", "invest"),
     kpis=(
         ("enclave_projects", "count"),

@@ -39,7 +39,7 @@ def test_map_page_runs_and_kpis_equal_the_data(key: str) -> None:
     app = _open(MAP_PAGES[key])
     page = _page_spec(key)
     shown = {metric.label: metric.value for metric in app.metric}
-    assert len(shown) == len(page.kpis)
+    assert len(shown) >= len(page.kpis)
     for layer, total_key in page.kpis:
         total, value = layer_total(layer, total_key)
         assert total.label_zh in shown
@@ -165,3 +165,39 @@ def test_on_amap_a_click_position_is_shifted_back_to_wgs84() -> None:
     captions = " ".join(caption.value for caption in app.caption)
     assert f"{lon:.5f}, {lat:.5f}" in captions
     assert any("万达商圈" in header.value for header in app.subheader)
+
+
+def test_enclave_pipeline_equals_the_data_in_stage_order() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    pipeline = [(metric.label, metric.value, metric.delta) for metric in app.metric][-3:]
+    assert pipeline == [
+        ("洽谈", "51 个", "114.36 亿元"),
+        ("→ 签约", "9 个", "7.48 亿元"),
+        ("→ 落地开工", "9 个", "7.77 亿元"),
+    ]
+
+
+def test_enclave_filters_narrow_pipeline_ranking_and_map_together() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    projects = load_layer("enclave_projects")
+    app.multiselect(key="enclave:refine:industry:zh").set_value(["现代物流"]).run()
+    lowest = float(projects["invest_wan"].min())
+    app.slider(key="enclave:refine:invest_wan:zh").set_value((lowest, 30_000.0)).run()
+
+    assert not app.exception
+    expected = projects[(projects["industry"] == "现代物流") & (projects["invest_wan"] <= 30_000)]
+    ranking = app.dataframe[0].value
+    assert sorted(ranking["名称"]) == sorted(expected["name"])
+    counts = [int(metric.value.split()[0]) for metric in list(app.metric)[-3:]]
+    assert sum(counts) == len(expected)
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"导出 {len(expected)} 个要素" in captions
+
+
+def test_enclave_ranking_gives_intensity_per_mu_from_measured_land() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    ranking = app.dataframe[0].value.set_index("名称")
+    jinhua = ranking.loc["朝阳金华园旅游观光农业园"]
+    assert jinhua["每亩计划总投资 (万元/亩)"] == pytest.approx(50_000 / 437, abs=0.01)
+    assert jinhua["带动就业 (人)"] == 100
+    assert "联系人" not in ranking.columns and "洽谈备注" not in ranking.columns
