@@ -7,19 +7,18 @@ Screenshots go to test-output/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from shapely.geometry import Point
 
 from geo.crs import METRIC_CRS
 from layers import load_layer
 from layers.figures import township_rollup
+from tests.app.browser import MAP_FRAME, TIMEOUT_MS, map_frame, wait_for_drawn_map
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 PAGES = {
@@ -29,36 +28,6 @@ PAGES = {
     "night": "night",
     "renovation": "renovation",
 }
-TIMEOUT_MS = 90_000
-POLL_MS = 200
-
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-# Leaflet feature layers drawn on the map (the component exposes its map as window.map).
-DRAWN_FEATURES_JS = (
-    "() => window.map ? Object.values(window.map._layers)"
-    ".reduce((n, l) => n + (l.feature ? 1 : (l._atlasDrawnFeatures || 0)), 0) : 0"
-)
-
-
-def _map_frame(page):
-    """The live map iframe (Streamlit may replace the element while the page settles)."""
-    return page.locator(MAP_FRAME).first.element_handle(timeout=TIMEOUT_MS).content_frame()
-
-
-def _wait_for_drawn_map(page) -> int:
-    """Poll the map's frame until Leaflet holds drawn features; the count of them."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url and not frame.is_detached():
-                try:
-                    drawn = frame.evaluate(DRAWN_FEATURES_JS)
-                except PlaywrightError:  # the frame navigated away while being asked
-                    continue
-                if drawn:
-                    return drawn
-        page.wait_for_timeout(POLL_MS)
-    raise AssertionError(f"no map drew its features within {TIMEOUT_MS} ms")
 
 
 def _shoot(page, name: str) -> None:
@@ -69,7 +38,7 @@ def _shoot(page, name: str) -> None:
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_draws_its_map_offline(name: str, app_url: str, offline_page) -> None:
     offline_page.goto(f"{app_url}/{PAGES[name]}")
-    drawn = _wait_for_drawn_map(offline_page)
+    drawn = wait_for_drawn_map(offline_page)
     assert drawn > 13  # at least the townships and the page's own features
     offline_page.get_by_text("点击地图上的要素", exact=False).wait_for(timeout=TIMEOUT_MS)
     _shoot(offline_page, name)
@@ -107,8 +76,8 @@ def _clear_spot_in_a_street() -> tuple[str, str, object]:
 def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline_page) -> None:
     code, name, spot = _clear_spot_in_a_street()
     offline_page.goto(f"{app_url}/night")
-    _wait_for_drawn_map(offline_page)
-    frame = _map_frame(offline_page)
+    wait_for_drawn_map(offline_page)
+    frame = map_frame(offline_page)
     x, y = frame.evaluate(
         "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
         [spot.y, spot.x],
@@ -126,7 +95,7 @@ def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline
 
     offline_page.get_by_text("English", exact=True).click()
     offline_page.get_by_role("heading", name="Night economy").wait_for(timeout=TIMEOUT_MS)
-    _wait_for_drawn_map(offline_page)
+    wait_for_drawn_map(offline_page)
     legend = offline_page.frame_locator(MAP_FRAME).first.get_by_text("Commercial street")
     legend.wait_for(timeout=TIMEOUT_MS)
 
@@ -139,8 +108,8 @@ def test_large_layer_on_canvas_answers_hover_and_click(app_url: str, offline_pag
     households = load_layer("households")
     household = households.iloc[0]
     offline_page.goto(f"{app_url}/poverty")
-    _wait_for_drawn_map(offline_page)
-    frame = _map_frame(offline_page)
+    wait_for_drawn_map(offline_page)
+    frame = map_frame(offline_page)
     frame.locator(".leaflet-control-layers").hover()
     frame.locator(".leaflet-control-layers-overlays").get_by_text(
         "结对帮扶贫困户"
@@ -170,8 +139,8 @@ def test_a_layer_switched_on_later_still_answers_clicks(app_url: str, offline_pa
     villages = load_layer("villages")
     village = villages[villages["name"] == "嘎岔村"].iloc[0]
     offline_page.goto(f"{app_url}/")
-    _wait_for_drawn_map(offline_page)
-    frame = _map_frame(offline_page)
+    wait_for_drawn_map(offline_page)
+    frame = map_frame(offline_page)
     frame.locator(".leaflet-control-layers").hover()
     frame.locator(".leaflet-control-layers-overlays").get_by_text("行政村").click()
     x, y = frame.evaluate(
