@@ -281,6 +281,7 @@ def _pipeline(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> 
             if field.unit_zh == "万元"
             else format_figure(row.value),
             delta_color="off",
+            delta_arrow="off",
         )
 
 
