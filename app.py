@@ -7,6 +7,7 @@ import streamlit as st
 from geo.errors import DataError
 from layers import LAYERS, load_layer
 from ui.assets import missing_assets
+from ui.audience import pages_for, server_audience
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
 
@@ -17,6 +18,7 @@ PAGES = (
     ("views/enclave.py", "飞地招商", "Enclave projects", ":material/handshake:", "enclave"),
     ("views/night.py", "夜经济", "Night economy", ":material/nightlife:", "night"),
     ("views/renovation.py", "老旧小区改造", "Renovation", ":material/apartment:", "renovation"),
+    ("views/presentation.py", "招商展示", "Presentation", ":material/co_present:", "presentation"),
     ("views/about.py", "关于与数据", "About & data", ":material/info:", "about"),
 )
 
@@ -35,6 +37,12 @@ if missing := missing_assets():
     st.error(text("assets_missing", lang, files=", ".join(missing)))
     st.stop()
 
+try:
+    allowed = pages_for(server_audience())  # from the server's configuration, never the URL
+except ValueError as error:
+    st.error(f"{text('audience_error', lang)}：{error}")
+    st.stop()
+shown = [page for page in PAGES if page[4] in allowed]
 navigation = st.navigation(
     [
         st.Page(
@@ -42,9 +50,9 @@ navigation = st.navigation(
             title=title_en if lang == "en" else title_zh,
             icon=icon,
             url_path=url,
-            default=url == "overview",
+            default=index == 0,
         )
-        for path, title_zh, title_en, icon, url in PAGES
+        for index, (path, title_zh, title_en, icon, url) in enumerate(shown)
     ]
 )
 navigation.run()

@@ -77,6 +77,8 @@ _TEXT = {
         "项目排行（{count} 个，点击列标题排序）",
         "Sites ({count}; click a column header to sort)",
     ),
+    "presentation_title": ("双塔区飞地招商项目", "Shuangta District enclave investment sites"),
+    "audience_error": ("服务器配置有误", "Server configuration error"),
     "township": ("乡镇街道", "Township"),
     "all_townships": ("全部乡镇街道", "All townships"),
     "search": ("查找要素", "Find a feature"),

@@ -48,7 +48,8 @@ from ui.panel import Selection, render_panel
 from ui.registry import format_figure
 from ui.state import current_basemap, current_lang
 
-__all__ = ["Emphasis", "MapPage", "render_map_page"]
+__all__ = ["Emphasis", "MapPage", "draw_page_map", "render_map_page"]
+
 
 MAP_HEIGHT_PX = 600
 ALL = ""
@@ -409,8 +410,24 @@ def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, 
     return bounds["minx"].min(), bounds["miny"].min(), bounds["maxx"].max(), bounds["maxy"].max()
 
 
+def draw_page_map(page: MapPage, lang: str, *, height: int) -> tuple[float, float] | None:
+    """The page's whole map (no filters) with click and highlight: for the presentation view."""
+    categories = (
+        tuple(c.value for c in get_layer(page.category_layer).style.categories)
+        if page.category_layer
+        else ()
+    )
+    return _map(page, lang, ALL, categories, (), height=height)
+
+
 def _map(
-    page: MapPage, lang: str, township: str, categories: tuple[str, ...], refinements: Refinements
+    page: MapPage,
+    lang: str,
+    township: str,
+    categories: tuple[str, ...],
+    refinements: Refinements,
+    *,
+    height: int = MAP_HEIGHT_PX,
 ) -> tuple[float, float] | None:
     """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
     basemap, tile_url = current_basemap()
@@ -425,7 +442,7 @@ def _map(
     show_map(
         rendered,
         key=_key(page, "map"),
-        height=MAP_HEIGHT_PX,
+        height=height,
         returned_objects=["last_active_drawing", "last_object_clicked"],
         feature_group=_highlight(selection, basemap.datum),
         center=center,

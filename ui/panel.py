@@ -26,8 +26,11 @@ class Selection:
     uid: str
 
 
-def render_panel(selection: Selection | None, lang: str, *, key_prefix: str) -> None:
-    """Figures of the selection with downloads; a hint when nothing is selected."""
+def render_panel(
+    selection: Selection | None, lang: str, *, key_prefix: str, downloads: bool = True
+) -> None:
+    """Figures of the selection (with downloads unless switched off); a hint when nothing is selected."""
+
     if selection is None:
         st.info(text("panel_hint", lang))
         return
@@ -40,7 +43,10 @@ def render_panel(selection: Selection | None, lang: str, *, key_prefix: str) -> 
             _column_names(lang, table)[table.columns[0]]
         )
     )
+    if not downloads:
+        return
     columns = st.columns(len(TABLE_FORMATS))
+
     base = f"{title}-{text('statistics', lang)}"
     labelled = table.rename(columns=_column_names(lang, table))
     for column, (fmt, spec) in zip(columns, TABLE_FORMATS.items(), strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -42,12 +43,14 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the app did not answer at {url} within {SERVER_START_TIMEOUT_S} s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextlib.contextmanager
+def _served(audience: str) -> Iterator[str]:
+    """A Streamlit server of the app for `audience` on a free local port, stopped afterwards."""
     port = _free_port()
     # The server's output goes to a file: an unread pipe fills up and blocks the server.
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = SERVER_LOG.open("w")
+    log_path = SERVER_LOG.with_name(f"streamlit-server-{audience}.log")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -61,13 +64,17 @@ def app_url() -> Iterator[str]:
             "127.0.0.1",
         ],
         cwd=ROOT,
-        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+        env={
+            **os.environ,
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            "ATLAS_AUDIENCE": audience,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process, SERVER_LOG)
+        _wait_until_healthy(url, process, log_path)
         yield url
     finally:
         process.terminate()
@@ -77,6 +84,18 @@ def app_url() -> Iterator[str]:
             process.kill()
             process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with _served("internal") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def promoter_url() -> Iterator[str]:
+    with _served("promoter") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

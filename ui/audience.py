@@ -1,0 +1,29 @@
+"""Who a running server is for: set in its configuration, never by the viewer (no sign-in yet)."""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["AUDIENCES", "AUDIENCE_ENV", "pages_for", "server_audience"]
+
+AUDIENCE_ENV = "ATLAS_AUDIENCE"
+# internal: planners and field teams, every page; promoter: the enclave pages for investors;
+# public: the presentation view only. Internal fields are never sent to any audience.
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    "internal": ("overview", "poverty", "enclave", "night", "renovation", "presentation", "about"),
+    "promoter": ("enclave", "presentation", "about"),
+    "public": ("presentation", "about"),
+}
+
+
+def server_audience() -> str:
+    """The audience from the environment (default internal); ValueError naming the allowed ones."""
+    audience = os.environ.get(AUDIENCE_ENV, "internal").strip().lower()
+    if audience not in AUDIENCES:
+        raise ValueError(f"{AUDIENCE_ENV}={audience!r} is not one of {', '.join(AUDIENCES)}")
+    return audience
+
+
+def pages_for(audience: str) -> tuple[str, ...]:
+    """The url paths of the pages this audience may open."""
+    return AUDIENCES[audience]
