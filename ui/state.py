@@ -38,12 +38,24 @@ def render_sidebar() -> None:
         key=LANG_KEY,
     )
     lang = current_lang()
+    # Keyed per language so the labels follow the switch; the choice itself is kept apart.
+    widget = f"{BASEMAP_KEY}:{lang}"
+    options = list(BASEMAPS)
+    chosen = st.session_state.get(BASEMAP_KEY, "none")
+    initial = {} if widget in st.session_state else {"index": options.index(chosen)}
+
+    def remember() -> None:
+        st.session_state[BASEMAP_KEY] = st.session_state[widget]
+
     st.sidebar.selectbox(
         text("basemap", lang),
-        options=list(BASEMAPS),
+        options=options,
         format_func=lambda key: BASEMAPS[key].label(lang),
-        key=BASEMAP_KEY,
+        key=widget,
+        on_change=remember,
+        **initial,
     )
+
     basemap, url = current_basemap()
     if basemap.key == "custom":
         st.sidebar.text_input(

@@ -201,3 +201,13 @@ def test_enclave_ranking_gives_intensity_per_mu_from_measured_land() -> None:
     assert jinhua["每亩计划总投资 (万元/亩)"] == pytest.approx(50_000 / 437, abs=0.01)
     assert jinhua["带动就业 (人)"] == 100
     assert "联系人" not in ranking.columns and "洽谈备注" not in ranking.columns
+
+
+def test_language_switch_keeps_the_basemap_and_relabels_it() -> None:
+    app = _open(MAP_PAGES["night"])
+    app.sidebar.selectbox(key="basemap:zh").set_value("osm").run()
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    basemap = app.sidebar.selectbox(key="basemap:en")
+    assert basemap.value == "osm"
+    assert "No basemap" in basemap.options
