@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from branca.element import MacroElement, Template
 
-from ui.compact_layer import script_json
+from ui.compact_layer import HELPERS_JS, script_json
 
 __all__ = ["CANVAS_THRESHOLD", "CanvasLayer"]
 
@@ -37,19 +37,9 @@ class CanvasLayer(MacroElement):
         return TILE * (0.5 - Math.log(Math.tan(Math.PI / 4 + lat * D / 2)) / (2 * Math.PI));
     }
     // Decode encoded polylines straight into mercator pairs (lat first, as encoded).
+    {{ this.helpers_js }}
     function decodeInto(text, precision, out) {
-        var index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision);
-        while (index < text.length) {
-            var pair = [0, 0];
-            for (var k = 0; k < 2; k++) {
-                var result = 0, shift = 0, b;
-                do { b = text.charCodeAt(index++) - 63; result |= (b & 31) << shift; shift += 5; }
-                while (b >= 32);
-                pair[k] = (result & 1) ? ~(result >> 1) : (result >> 1);
-            }
-            lat += pair[0]; lon += pair[1];
-            out.push(mercX(lon / factor), mercY(lat / factor));
-        }
+        decodePolyline(text, precision, function(lon, lat) { out.push(mercX(lon), mercY(lat)); });
     }
     var count = payload.ids.length, isPoint = payload.points !== undefined, isLine = options.fillOpacity === 0;
 
@@ -207,12 +197,9 @@ class CanvasLayer(MacroElement):
                     return;
                 }
                 // Values and labels were HTML-escaped on the server: no data runs as markup.
-                var rows = options.tooltip.map(function(item) {
-                    return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
-                           property(item[0], i) + "</td></tr>";
-                });
+                var table = tooltipTable(options.tooltip, function(name) { return property(name, i); });
                 self._tooltip = self._tooltip || L.tooltip({direction: "top", offset: [0, -6]});
-                self._tooltip.setLatLng(e.latlng).setContent("<table>" + rows.join("") + "</table>");
+                self._tooltip.setLatLng(e.latlng).setContent(table);
                 map.openTooltip(self._tooltip);
             });
         }
@@ -306,3 +293,4 @@ class CanvasLayer(MacroElement):
         self._name = "CanvasLayer"
         self.payload_json = script_json(payload)
         self.options_json = script_json(options)
+        self.helpers_js = HELPERS_JS

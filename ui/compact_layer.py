@@ -19,7 +19,7 @@ from branca.element import MacroElement, Template
 
 from ui.polyline import encode_polyline
 
-__all__ = ["CompactLayer", "encode_features", "script_json"]
+__all__ = ["HELPERS_JS", "CompactLayer", "encode_features", "script_json"]
 
 _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 POINT_PRECISION = 5  # 1e-5° ≈ 1 m: below a pixel up to zoom 17
@@ -67,19 +67,10 @@ class CompactLayer(MacroElement):
 (function() {
     var payload = {{ this.payload_json }};
     var options = {{ this.options_json }};
+    {{ this.helpers_js }}
     function decode(text, precision) {
-        var out = [], index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision);
-        while (index < text.length) {
-            var pair = [0, 0];
-            for (var k = 0; k < 2; k++) {
-                var result = 0, shift = 0, b;
-                do { b = text.charCodeAt(index++) - 63; result |= (b & 31) << shift; shift += 5; }
-                while (b >= 32);
-                pair[k] = (result & 1) ? ~(result >> 1) : (result >> 1);
-            }
-            lat += pair[0]; lon += pair[1];
-            out.push([lon / factor, lat / factor]);
-        }
+        var out = [];
+        decodePolyline(text, precision, function(lon, lat) { out.push([lon, lat]); });
         return out;
     }
     function geometry(i) {
@@ -124,11 +115,7 @@ class CompactLayer(MacroElement):
         // feature). Values and labels were HTML-escaped on the server: no data runs as markup.
         layer.bindTooltip(function(featureLayer) {
             var properties = featureLayer.feature.properties;
-            var rows = options.tooltip.map(function(item) {
-                return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
-                       properties[item[0]] + "</td></tr>";
-            });
-            return "<table>" + rows.join("") + "</table>";
+            return tooltipTable(options.tooltip, function(name) { return properties[name]; });
         }, {sticky: false});
     }
 
@@ -157,6 +144,35 @@ class CompactLayer(MacroElement):
         self._name = "CompactLayer"
         self.payload_json = script_json(payload)
         self.options_json = script_json(options)
+        self.helpers_js = HELPERS_JS
+
+
+# JavaScript shared by the compact and the canvas layer: the polyline decoder (Google's
+# algorithm, lat first; `emit(lon, lat)` per vertex) and the tooltip table (cells arrive
+# HTML-escaped from the server, so nothing from data runs as markup).
+HELPERS_JS = """
+function decodePolyline(text, precision, emit) {
+    var index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision);
+    while (index < text.length) {
+        var pair = [0, 0];
+        for (var k = 0; k < 2; k++) {
+            var result = 0, shift = 0, b;
+            do { b = text.charCodeAt(index++) - 63; result |= (b & 31) << shift; shift += 5; }
+            while (b >= 32);
+            pair[k] = (result & 1) ? ~(result >> 1) : (result >> 1);
+        }
+        lat += pair[0]; lon += pair[1];
+        emit(lon / factor, lat / factor);
+    }
+}
+function tooltipTable(items, valueOf) {
+    var rows = items.map(function(item) {
+        return "<tr><th style='text-align:left;padding-right:8px'>" + item[1] + "</th><td>" +
+               valueOf(item[0]) + "</td></tr>";
+    });
+    return "<table>" + rows.join("") + "</table>";
+}
+"""
 
 
 def script_json(value: object) -> str:
