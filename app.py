@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.errors import DataError
-from layers import LAYERS, load_layer
+from layers import check_layers
 from ui.assets import missing_assets
 from ui.audience import pages_for, server_audience
 from ui.i18n import text
@@ -28,8 +28,8 @@ lang = current_lang()
 st.sidebar.markdown(f"**{text('app_title', lang)}**")
 
 try:
-    for spec in LAYERS:
-        load_layer(spec.key)
+    check_layers()  # cached after the first run: no copies of the data on every rerun
+
 except DataError as error:
     st.error(f"{text('data_error', lang)}：{error}")
     st.stop()

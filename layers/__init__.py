@@ -43,11 +43,13 @@ __all__ = [
     "LayerSpecError",
     "Style",
     "Total",
+    "check_layers",
     "get_layer",
     "layer_source_crs",
     "layer_total",
     "layer_totals",
     "load_layer",
+    "total_value",
 ]
 
 DATA_DIR = Path(
@@ -86,6 +88,12 @@ def get_layer(key: str) -> LayerSpec:
         raise KeyError(f"no layer '{key}'; known layers: {', '.join(REGISTRY)}") from None
 
 
+def check_layers() -> None:
+    """Load every registered layer once (cached); DataError naming the first bad file."""
+    for spec in LAYERS:
+        _load(spec.key, DATA_DIR)
+
+
 def load_layer(key: str) -> gpd.GeoDataFrame:
     """The layer's features in EPSG:4326 (a fresh copy of the once-loaded data)."""
     frame, _ = _load(key, DATA_DIR)
@@ -101,13 +109,12 @@ def layer_source_crs(key: str) -> str:
 def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """The spec's key figures computed from the data: one row per total."""
     spec = get_layer(key)
-    data = load_layer(key) if frame is None else frame
     rows = [
         {
             "key": total.key,
             "label_zh": total.label("zh"),
             "label_en": total.label("en"),
-            "value": summarise(data, total.op, total.field, total.equals) / total.scale,
+            "value": layer_total(key, total.key, frame)[1],
         }
         for total in spec.totals
     ]
@@ -122,8 +129,22 @@ def layer_total(
     total = next((t for t in spec.totals if t.key == total_key), None)
     if total is None:
         raise KeyError(f"layer '{key}' has no total '{total_key}'")
-    data = load_layer(key) if frame is None else frame
-    return total, summarise(data, total.op, total.field, total.equals) / total.scale
+    if frame is None:  # the shipped data does not change while the app runs: compute once
+        return total, _full_total(key, total_key)
+    return total, total_value(total, frame)
+
+
+def total_value(total: Total, frame: gpd.GeoDataFrame) -> float:
+    """`total` computed from `frame` (0 for no features), in the total's unit."""
+    if frame.empty:
+        return 0.0
+    return float(summarise(frame, total.op, total.field, total.equals)) / total.scale
+
+
+@cache
+def _full_total(key: str, total_key: str) -> float:
+    total = next(t for t in get_layer(key).totals if t.key == total_key)
+    return total_value(total, load_layer(key))
 
 
 @cache

@@ -7,8 +7,8 @@ from functools import cache
 import geopandas as gpd
 import pandas as pd
 
-from geo.stats import assign_zones, feature_measures, summarise
-from layers import LAYERS, get_layer, load_layer
+from geo.stats import assign_zones, feature_measures
+from layers import LAYERS, get_layer, load_layer, total_value
 
 __all__ = [
     "CONTEXT_LAYERS",
@@ -212,16 +212,10 @@ def _rollup_table() -> pd.DataFrame:
                         "label_en": total.label_en,
                         "unit_zh": total.unit_zh,
                         "unit_en": total.unit_en,
-                        "value": _total_value(data, total),
+                        "value": total_value(total, data),
                     }
                 )
     return pd.DataFrame(rows)
-
-
-def _total_value(data: gpd.GeoDataFrame, total) -> float:
-    if data.empty:
-        return 0.0
-    return float(summarise(data, total.op, total.field, total.equals)) / total.scale
 
 
 def _clipped(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
