@@ -294,7 +294,7 @@ def atlas_pages(clicks: int = 7) -> list[str]:
 
     from layers import get_layer
     from ui.folium_view import render_map
-    from ui.page import _page_map
+    from ui.page_map import page_map
 
     lines = ["", "| page | map bytes sent |", "| --- | ---: |"]
     sizes = {}
@@ -302,7 +302,7 @@ def atlas_pages(clicks: int = 7) -> list[str]:
         page = importlib.import_module(f"views.{name}").PAGE
         spec = get_layer(page.category_layer) if page.category_layer else None
         categories = tuple(c.value for c in spec.style.categories) if spec else ()
-        sizes[name] = render_map(_page_map(page, "zh", "none", None, "", categories)).size_bytes
+        sizes[name] = render_map(page_map(page, "zh", "none", None, "", categories)).size_bytes
         lines.append(f"| {name} | {sizes[name] / 1e6:.2f} MB |")
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     app.switch_page("views/overview.py").run()

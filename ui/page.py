@@ -7,94 +7,31 @@ filters) and cached, so a click only updates the panel and the highlight, never 
 
 from __future__ import annotations
 
-import html
-import json
-from dataclasses import dataclass
-
 import altair as alt
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo.export import FEATURE_FORMATS, export_features, export_filename
-from geo.offsets import WGS84, convert
-from layers import REGISTRY, get_layer, layer_total, load_layer
-from layers.figures import (
-    CONTEXT_LAYERS,
-    Refinements,
-    in_township,
-    ranking_table,
-    refine,
-    stage_pipeline,
-    township_series,
-)
-from ui.assets import localise_assets
-from ui.basemaps import BASEMAPS, add_basemap
-from ui.folium_view import RenderedMap, render_map, show_map
-from ui.i18n import LANGUAGES, text
-from ui.maps import (
-    FEATURE_ID_PROPERTY,
-    FEATURE_LAYER_PROPERTY,
-    base_map,
-    highlight_group,
-    layer_group,
-    legend,
-    outline_group,
-    proportional_group,
-    view_for,
+from layers import get_layer, layer_total, load_layer
+from layers.figures import Refinements, ranking_table, stage_pipeline, township_series
+from ui.i18n import text
+from ui.maps import view_for
+from ui.page_map import draw_map, draw_page_map
+from ui.page_spec import (
+    ALL,
+    Emphasis,
+    MapPage,
+    filtered_frames,
+    select_township,
+    state_key,
+    widget_key,
 )
 from ui.panel import Selection, render_panel
 from ui.registry import format_figure
-from ui.state import current_basemap, current_lang
+from ui.state import current_lang
 
 __all__ = ["Emphasis", "MapPage", "draw_page_map", "render_map_page"]
-
-
-MAP_HEIGHT_PX = 600
-ALL = ""
-
-
-@dataclass(frozen=True)
-class Emphasis:
-    """Features of a page layer outlined on top of it: those whose `field` equals `value`."""
-
-    layer: str
-    field: str
-    value: str
-    label_zh: str
-    label_en: str
-    color: str = "#000000"
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_zh
-
-
-@dataclass(frozen=True)
-class MapPage:
-    """One thematic page: its layers, its filterable category, its KPIs and its main figure."""
-
-    key: str
-    title_zh: str
-    title_en: str
-    layers: tuple[str, ...]
-    main_figure: tuple[str, str]  # (layer, total) charted per township
-    kpis: tuple[tuple[str, str], ...] = ()
-    hidden: tuple[str, ...] = ()  # layers switched off until the user turns them on
-    category_layer: str | None = None  # layer whose styled field the category filter acts on
-    sized_by: tuple[str, str] | None = None  # (layer, field): proportional circles at each feature
-    chart_kinds: tuple[str, ...] = ()  # township kinds charted (街道/镇/乡); empty: all
-    multi_filters: tuple[str, ...] = ()  # more fields of the category layer to filter by value
-    range_filters: tuple[str, ...] = ()  # numeric fields of the category layer to filter by range
-    pipeline: tuple[tuple[str, ...], str] | None = None  # (stages in order, summed field)
-    ranking: tuple[str, ...] = ()  # fields of the category layer in the sortable site table
-    emphasis: Emphasis | None = None  # features outlined on top, e.g. demonstration communities
-
-    intro_zh: str = ""
-    intro_en: str = ""
-
-    def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_zh
 
 
 def render_map_page(page: MapPage) -> None:
@@ -106,44 +43,18 @@ def render_map_page(page: MapPage) -> None:
         st.caption(intro)
     _kpi_row(page, lang)
     township, categories, refinements = _filters(page, lang)
-    frames = _filtered_frames(page, township, categories, refinements)
+    frames = filtered_frames(page, township, categories, refinements)
     _pipeline(page, lang, frames)
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
-        clicked = _map(page, lang, township, categories, refinements)
+        clicked = draw_map(page, lang, township, categories, refinements)
     with panel_column:
         if clicked is not None:
             st.caption(text("clicked_at", lang, lon=clicked[0], lat=clicked[1]))
-        render_panel(st.session_state.get(_key(page, "selection")), lang, key_prefix=page.key)
+        render_panel(st.session_state.get(state_key(page, "selection")), lang, key_prefix=page.key)
     _ranking(page, lang, frames)
     _township_chart(page, lang)
     _exports(page, lang, frames)
-
-
-# --- state -------------------------------------------------------------------------------
-
-
-def _key(page: MapPage, name: str) -> str:
-    return f"{page.key}:{name}"
-
-
-def _widget_key(page: MapPage, name: str, lang: str) -> str:
-    """Widgets are keyed per language so their labels follow the switch; state is kept apart."""
-    return f"{page.key}:{name}:{lang}"
-
-
-def _select_township(page: MapPage, code: str) -> None:
-    """Select a township everywhere: filter, highlight, roll-up in the panel, and zoom to it."""
-    st.session_state[_key(page, "township")] = code
-    for lang in LANGUAGES:
-        st.session_state[_widget_key(page, "township", lang)] = code
-    if code == ALL:
-        st.session_state[_key(page, "selection")] = None
-        return
-    townships = load_layer("townships")
-    row = townships[townships["code"] == code]
-    st.session_state[_key(page, "selection")] = Selection("townships", str(row["uid"].iloc[0]))
-    st.session_state[_key(page, "view")] = view_for(row.total_bounds)
 
 
 # --- header, filters, search -------------------------------------------------------------
@@ -167,8 +78,8 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...], Refinement
         zip(townships["code"], townships["name_en" if lang == "en" else "name"], strict=True)
     )
     columns = st.columns([2, 3, 3])
-    chosen_township = st.session_state.get(_key(page, "township"), ALL)
-    township_widget = _widget_key(page, "township", lang)
+    chosen_township = st.session_state.get(state_key(page, "township"), ALL)
+    township_widget = widget_key(page, "township", lang)
     options = [ALL, *names]
     # A widget already in session state takes its value from there (a default too would warn).
     initial = (
@@ -180,7 +91,7 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...], Refinement
         **initial,
         format_func=lambda code: names.get(code, text("all_townships", lang)),
         key=township_widget,
-        on_change=lambda: _select_township(page, st.session_state[township_widget]),
+        on_change=lambda: select_township(page, st.session_state[township_widget]),
     )
     categories: tuple[str, ...] = ()
     if page.category_layer:
@@ -188,15 +99,15 @@ def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...], Refinement
         values = [c.value for c in style.categories]
         labels = {c.value: c.label(lang) for c in style.categories}
         field_label = get_layer(page.category_layer).field(style.by_field).label(lang)
-        categories_widget = _widget_key(page, "categories", lang)
+        categories_widget = widget_key(page, "categories", lang)
 
         def remember_categories() -> None:
-            st.session_state[_key(page, "categories")] = st.session_state[categories_widget]
+            st.session_state[state_key(page, "categories")] = st.session_state[categories_widget]
 
         initial = (
             {}
             if categories_widget in st.session_state
-            else {"default": st.session_state.get(_key(page, "categories"), values)}
+            else {"default": st.session_state.get(state_key(page, "categories"), values)}
         )
         chosen = columns[1].multiselect(
             field_label,
@@ -220,8 +131,8 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
     frame = load_layer(page.category_layer)
     refinements = []
     for column, name in zip(st.columns(len(fields)), fields, strict=True):
-        widget = _widget_key(page, f"refine:{name}", lang)
-        stored = _key(page, f"refine:{name}")
+        widget = widget_key(page, f"refine:{name}", lang)
+        stored = state_key(page, f"refine:{name}")
 
         def remember(widget: str = widget, stored: str = stored) -> None:
             st.session_state[stored] = st.session_state[widget]
@@ -300,7 +211,7 @@ def _ranking(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
 
 def _search_box(page: MapPage, lang: str, column) -> None:
     options = _search_options(page.key, page.layers, lang)
-    search_key = _widget_key(page, "search", lang)
+    search_key = widget_key(page, "search", lang)
 
     def found() -> None:
         choice = st.session_state[search_key]
@@ -309,8 +220,8 @@ def _search_box(page: MapPage, lang: str, column) -> None:
             spec = get_layer(layer)
             frame = load_layer(layer)
             feature = frame[frame[spec.id_field] == uid]
-            st.session_state[_key(page, "selection")] = Selection(layer, uid)
-            st.session_state[_key(page, "view")] = view_for(feature.total_bounds)
+            st.session_state[state_key(page, "selection")] = Selection(layer, uid)
+            st.session_state[state_key(page, "view")] = view_for(feature.total_bounds)
 
     column.selectbox(
         text("search", lang),
@@ -336,162 +247,6 @@ def _search_options(page_key: str, layers: tuple[str, ...], lang: str) -> dict[s
     return options
 
 
-# --- data --------------------------------------------------------------------------------
-
-
-def _filtered_frames(
-    page: MapPage, township: str, categories: tuple[str, ...], refinements: Refinements = ()
-) -> dict[str, gpd.GeoDataFrame]:
-    frames = {}
-    for key in page.layers:
-        frame = load_layer(key)
-        if township != ALL:
-            frame = in_township(key, frame, township)
-        if key == page.category_layer:
-            frame = frame[frame[get_layer(key).style.by_field].isin(categories)]
-            frame = refine(frame, refinements)
-        frames[key] = frame
-    return frames
-
-
-# --- map ---------------------------------------------------------------------------------
-
-
-def _page_map(
-    page: MapPage,
-    lang: str,
-    basemap_key: str,
-    tile_url: str | None,
-    township: str,
-    categories: tuple[str, ...],
-    refinements: Refinements = (),
-) -> folium.Map:
-    """The page's map, built once per choice of language, basemap and filters."""
-    datum = BASEMAPS[basemap_key].datum
-    frames = _filtered_frames(page, township, categories, refinements)
-    fmap = base_map(_initial_bounds(frames))
-    add_basemap(fmap, BASEMAPS[basemap_key], tile_url)
-    context = [get_layer(key) for key in CONTEXT_LAYERS]
-    layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
-    layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
-    for key, frame in frames.items():
-        layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum).add_to(
-            fmap
-        )
-    if page.sized_by:
-        layer, field = page.sized_by
-        proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
-    extra_legend = []
-    if page.emphasis:
-        emphasis = page.emphasis
-        frame = frames[emphasis.layer]
-        chosen = frame[frame[emphasis.field] == emphasis.value]
-        outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
-        extra_legend.append((emphasis.color, emphasis.label(lang)))
-    # The outline is drawn on top for context but lets clicks through to what lies beneath.
-    district = layer_group(
-        get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
-    )
-    district.add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
-    legend(styled, lang, extra=extra_legend).add_to(fmap)
-    return localise_assets(fmap)
-
-
-def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
-    """The page's own features in view (the city for city programmes), else the district."""
-    shown = [frame for frame in frames.values() if not frame.empty]
-    if not shown:
-        return tuple(load_layer("district").total_bounds)
-    bounds = pd.DataFrame(
-        [frame.total_bounds for frame in shown], columns=["minx", "miny", "maxx", "maxy"]
-    )
-    return bounds["minx"].min(), bounds["miny"].min(), bounds["maxx"].max(), bounds["maxy"].max()
-
-
-def draw_page_map(page: MapPage, lang: str, *, height: int) -> tuple[float, float] | None:
-    """The page's whole map (no filters) with click and highlight: for the presentation view."""
-    categories = (
-        tuple(c.value for c in get_layer(page.category_layer).style.categories)
-        if page.category_layer
-        else ()
-    )
-    return _map(page, lang, ALL, categories, (), height=height)
-
-
-def _map(
-    page: MapPage,
-    lang: str,
-    township: str,
-    categories: tuple[str, ...],
-    refinements: Refinements,
-    *,
-    height: int = MAP_HEIGHT_PX,
-) -> tuple[float, float] | None:
-    """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
-    basemap, tile_url = current_basemap()
-    # The component's value reaches session state before this run: a new click becomes the
-    # selection first, so the highlight drawn below is already the clicked feature's.
-    clicked = _handle_click(page, st.session_state.get(_key(page, "map")) or {}, basemap.datum)
-    rendered = _rendered_page_map(
-        page, lang, basemap.key, tile_url, township, categories, refinements
-    )
-    selection: Selection | None = st.session_state.get(_key(page, "selection"))
-    center, zoom = st.session_state.get(_key(page, "view"), (None, None))
-    show_map(
-        rendered,
-        key=_key(page, "map"),
-        height=height,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
-        feature_group=_highlight(selection, basemap.datum),
-        center=center,
-        zoom=zoom,
-    )
-    return clicked
-
-
-@st.cache_resource(show_spinner=False, max_entries=48)
-def _rendered_page_map(
-    page: MapPage,
-    lang: str,
-    basemap_key: str,
-    tile_url: str | None,
-    township: str,
-    categories: tuple[str, ...],
-    refinements: Refinements = (),
-) -> RenderedMap:
-    """The page's map rendered once per choice of language, basemap and filters; reruns reuse it."""
-    return render_map(
-        _page_map(page, lang, basemap_key, tile_url, township, categories, refinements)
-    )
-
-
-def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
-    if selection is None:
-        return highlight_group(gpd.GeoDataFrame(geometry=[], crs=4326), datum=datum)
-    spec = get_layer(selection.layer)
-    frame = load_layer(selection.layer)
-    return highlight_group(frame[frame[spec.id_field] == selection.uid], datum=datum)
-
-
-def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, float] | None:
-    drawing = returned.get("last_active_drawing")
-    position = returned.get("last_object_clicked")
-    if not drawing or not position:
-        return None
-    lon, lat = convert(position["lng"], position["lat"], datum, WGS84)
-    marker = json.dumps([drawing.get("properties"), position], sort_keys=True)
-    if marker != st.session_state.get(_key(page, "last_click")):
-        st.session_state[_key(page, "last_click")] = marker
-        properties = drawing.get("properties") or {}
-        layer = properties.get(FEATURE_LAYER_PROPERTY)
-        uid = properties.get(FEATURE_ID_PROPERTY)
-        if layer in REGISTRY and uid:
-            st.session_state[_key(page, "selection")] = Selection(layer, html.unescape(uid))
-    return float(lon), float(lat)
-
-
 # --- per-township chart and exports ------------------------------------------------------
 
 
@@ -502,7 +257,7 @@ def _township_chart(page: MapPage, lang: str) -> None:
     series = township_series(layer, total_key)
     if page.chart_kinds:
         series = series[townships.loc[series.index, "kind"].isin(page.chart_kinds).to_numpy()]
-    chosen = st.session_state.get(_key(page, "township"), ALL)
+    chosen = st.session_state.get(state_key(page, "township"), ALL)
     table = pd.DataFrame(
         {
             "code": series.index,
@@ -529,12 +284,12 @@ def _township_chart(page: MapPage, lang: str) -> None:
         .add_params(pick)
         .properties(height=260)
     )
-    chart_key = _key(page, "chart")
+    chart_key = state_key(page, "chart")
 
     def picked() -> None:
         points = st.session_state[chart_key].selection.get("pick") or []
         if points:
-            _select_township(page, str(points[0]["code"]))
+            select_township(page, str(points[0]["code"]))
 
     st.altair_chart(chart, on_select=picked, selection_mode="pick", key=chart_key, width="stretch")
 
@@ -545,7 +300,7 @@ def _exports(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
             text("export_layer", lang),
             options=list(page.layers),
             format_func=lambda key: f"{get_layer(key).title(lang)} ({len(frames[key])})",
-            key=_key(page, "export_layer"),
+            key=state_key(page, "export_layer"),
         )
         spec = get_layer(layer)
         public = frames[layer][[f.name for f in spec.public_fields] + ["geometry"]]
@@ -557,6 +312,6 @@ def _exports(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
                 data=lambda fmt=fmt: export_features(public, fmt, layer_name=layer),
                 file_name=export_filename(f"{spec.title(lang)}", fmt),
                 mime=export.mime,
-                key=_key(page, f"export:{fmt}"),
+                key=state_key(page, f"export:{fmt}"),
                 on_click="ignore",
             )

@@ -11,9 +11,9 @@ from views.enclave import PAGE
 
 
 def test_page_map_asks_only_for_local_assets() -> None:
-    from ui.page import _page_map
+    from ui.page_map import page_map
 
-    fmap = _page_map(PAGE, "zh", "none", None, "", ("洽谈", "签约", "落地开工"))
+    fmap = page_map(PAGE, "zh", "none", None, "", ("洽谈", "签约", "落地开工"))
     head = fmap.get_root().render().split("<body>")[0]
     assert "https://" not in head and "http://" not in head
     assert f"{STATIC_URL}/{LOCAL_ASSETS['leaflet']}" in head

@@ -1,0 +1,168 @@
+"""A map page's map: built and rendered once per choice, drawn with the selection highlighted."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.offsets import WGS84, convert
+from layers import REGISTRY, get_layer, load_layer
+from layers.figures import CONTEXT_LAYERS, Refinements
+from ui.assets import localise_assets
+from ui.basemaps import BASEMAPS, add_basemap
+from ui.folium_view import RenderedMap, render_map, show_map
+from ui.maps import (
+    FEATURE_ID_PROPERTY,
+    FEATURE_LAYER_PROPERTY,
+    base_map,
+    highlight_group,
+    layer_group,
+    legend,
+    outline_group,
+    proportional_group,
+)
+from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
+from ui.panel import Selection
+from ui.state import current_basemap
+
+__all__ = ["draw_map", "draw_page_map", "page_map"]
+
+
+def page_map(
+    page: MapPage,
+    lang: str,
+    basemap_key: str,
+    tile_url: str | None,
+    township: str,
+    categories: tuple[str, ...],
+    refinements: Refinements = (),
+) -> folium.Map:
+    """The page's map, built once per choice of language, basemap and filters."""
+    datum = BASEMAPS[basemap_key].datum
+    frames = filtered_frames(page, township, categories, refinements)
+    fmap = base_map(_initial_bounds(frames))
+    add_basemap(fmap, BASEMAPS[basemap_key], tile_url)
+    context = [get_layer(key) for key in CONTEXT_LAYERS]
+    layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
+    layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
+    for key, frame in frames.items():
+        layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum).add_to(
+            fmap
+        )
+    if page.sized_by:
+        layer, field = page.sized_by
+        proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
+    extra_legend = []
+    if page.emphasis:
+        emphasis = page.emphasis
+        frame = frames[emphasis.layer]
+        chosen = frame[frame[emphasis.field] == emphasis.value]
+        outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
+        extra_legend.append((emphasis.color, emphasis.label(lang)))
+    # The outline is drawn on top for context but lets clicks through to what lies beneath.
+    district = layer_group(
+        get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
+    )
+    district.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
+    legend(styled, lang, extra=extra_legend).add_to(fmap)
+    return localise_assets(fmap)
+
+
+def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """The page's own features in view (the city for city programmes), else the district."""
+    shown = [frame for frame in frames.values() if not frame.empty]
+    if not shown:
+        return tuple(load_layer("district").total_bounds)
+    bounds = pd.DataFrame(
+        [frame.total_bounds for frame in shown], columns=["minx", "miny", "maxx", "maxy"]
+    )
+    return bounds["minx"].min(), bounds["miny"].min(), bounds["maxx"].max(), bounds["maxy"].max()
+
+
+def draw_page_map(page: MapPage, lang: str, *, height: int) -> tuple[float, float] | None:
+    """The page's whole map (no filters) with click and highlight: for the presentation view."""
+    categories = (
+        tuple(c.value for c in get_layer(page.category_layer).style.categories)
+        if page.category_layer
+        else ()
+    )
+    return draw_map(page, lang, ALL, categories, (), height=height)
+
+
+def draw_map(
+    page: MapPage,
+    lang: str,
+    township: str,
+    categories: tuple[str, ...],
+    refinements: Refinements,
+    *,
+    height: int = MAP_HEIGHT_PX,
+) -> tuple[float, float] | None:
+    """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
+    basemap, tile_url = current_basemap()
+    # The component's value reaches session state before this run: a new click becomes the
+    # selection first, so the highlight drawn below is already the clicked feature's.
+    clicked = _handle_click(page, st.session_state.get(state_key(page, "map")) or {}, basemap.datum)
+    rendered = rendered_page_map(
+        page, lang, basemap.key, tile_url, township, categories, refinements
+    )
+    selection: Selection | None = st.session_state.get(state_key(page, "selection"))
+    center, zoom = st.session_state.get(state_key(page, "view"), (None, None))
+    show_map(
+        rendered,
+        key=state_key(page, "map"),
+        height=height,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+        feature_group=_highlight(selection, basemap.datum),
+        center=center,
+        zoom=zoom,
+    )
+    return clicked
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def rendered_page_map(
+    page: MapPage,
+    lang: str,
+    basemap_key: str,
+    tile_url: str | None,
+    township: str,
+    categories: tuple[str, ...],
+    refinements: Refinements = (),
+) -> RenderedMap:
+    """The page's map rendered once per choice of language, basemap and filters; reruns reuse it."""
+    return render_map(
+        page_map(page, lang, basemap_key, tile_url, township, categories, refinements)
+    )
+
+
+def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
+    if selection is None:
+        return highlight_group(gpd.GeoDataFrame(geometry=[], crs=4326), datum=datum)
+    spec = get_layer(selection.layer)
+    frame = load_layer(selection.layer)
+    return highlight_group(frame[frame[spec.id_field] == selection.uid], datum=datum)
+
+
+def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, float] | None:
+    drawing = returned.get("last_active_drawing")
+    position = returned.get("last_object_clicked")
+    if not drawing or not position:
+        return None
+    lon, lat = convert(position["lng"], position["lat"], datum, WGS84)
+    marker = json.dumps([drawing.get("properties"), position], sort_keys=True)
+    if marker != st.session_state.get(state_key(page, "last_click")):
+        st.session_state[state_key(page, "last_click")] = marker
+        properties = drawing.get("properties") or {}
+        layer = properties.get(FEATURE_LAYER_PROPERTY)
+        uid = properties.get(FEATURE_ID_PROPERTY)
+        if layer in REGISTRY and uid:
+            st.session_state[state_key(page, "selection")] = Selection(layer, html.unescape(uid))
+    return float(lon), float(lat)
