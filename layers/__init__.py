@@ -22,6 +22,7 @@ from layers import (
     households,
     industrial_park,
     industry_projects,
+    landmarks,
     night_circles,
     night_lines,
     orchards,
@@ -59,6 +60,7 @@ DATA_DIR = Path(
 LAYERS: tuple[LayerSpec, ...] = (
     district.LAYER,
     townships.LAYER,
+    landmarks.LAYER,
     river.LAYER,
     villages.LAYER,
     households.LAYER,

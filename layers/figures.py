@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 # Layers that frame the map rather than count as programmes in a roll-up.
-CONTEXT_LAYERS = ("district", "townships", "river")
+CONTEXT_LAYERS = ("district", "townships", "landmarks", "river")
 FIGURE_COLUMNS = ["label", "value", "unit"]
 _DERIVED = {
     "area_mu": ("面积", "Area", "亩", "mu"),

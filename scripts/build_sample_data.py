@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.crs import DISPLAY_CRS, METRIC_CRS, SQUARE_METRES_PER_MU  # noqa: E402
 from geo.io import read_vector, write_shapefile  # noqa: E402
+from layers.landmarks import TOWNSHIP_SEAT  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 DEFAULT_OUTPUT = ROOT / "data" / "shapefiles"
@@ -78,6 +79,7 @@ def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
     layers = {
         "district": _district_frame(outline),
         "townships": _township_frame(townships),
+        "landmarks": _landmarks(townships),
         "river": river,
         "villages": villages,
         "households": households,
@@ -259,6 +261,39 @@ def _township_frame(townships: list[Township]) -> gpd.GeoDataFrame:
         for t in townships
     ]
     return _frame(rows, [t.area for t in townships])
+
+
+def _landmarks(townships: list[Township]) -> gpd.GeoDataFrame:
+    """The city centre and the airport (landmarks.csv), then every township's seat."""
+    rows, points = [], []
+    for number, row in enumerate(_read_csv("landmarks.csv"), start=1):
+        point = _to_metric(float(row["lon"]), float(row["lat"]))
+        home = next((t.code for t in townships if t.area.contains(point)), "")
+        rows.append(
+            {
+                "uid": f"landmark-{number:02d}",
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "kind": row["kind"],
+                "town_code": home,
+            }
+        )
+        points.append(point)
+    for t in townships:
+        # An illustrative seat that the outline leaves outside its own township moves inside.
+        seat = t.seat if t.area.contains(t.seat) else t.area.representative_point()
+        rows.append(
+            {
+                "uid": f"seat-{t.code}",
+                "name": f"{t.name}驻地",
+                "name_en": f"{t.name_en} seat",
+                "kind": TOWNSHIP_SEAT,
+                "town_code": t.code,
+            }
+        )
+        points.append(seat)
+    return _frame(rows, points)
+
 
 
 def _river(outline: BaseGeometry) -> gpd.GeoDataFrame:
