@@ -12,7 +12,9 @@ __all__ = [
     "assign_zones",
     "coverage_rate",
     "density",
+    "distances_km",
     "feature_measures",
+    "nearest_km",
     "rollup_by_zone",
     "summarise",
 ]
@@ -108,6 +110,31 @@ def rollup_by_zone(
             measured = (pieces.length / 1000).groupby(pieces[zone_key]).sum()
             table["length_km"] = measured.reindex(table.index, fill_value=0.0)
     return table
+
+
+def distances_km(features: gpd.GeoDataFrame, target: gpd.GeoSeries) -> pd.Series:
+    """Straight-line km from each feature's representative point to the one point in `target`."""
+    if len(target) != 1:
+        raise ValueError(f"distance needs exactly one target point, got {len(target)}")
+    anchors = to_metric(features.geometry).representative_point()
+    return anchors.distance(to_metric(target).iloc[0]) / 1000
+
+
+def nearest_km(features: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """For each feature: the index label of the nearest of `targets` and its distance (km)."""
+    if targets.empty:
+        raise ValueError("nearest target: no targets given")
+    anchors = to_metric(features.geometry).representative_point()
+    candidates = to_metric(targets.geometry)
+    gaps = np.array([candidates.distance(anchor).to_numpy() for anchor in anchors])
+    best = gaps.argmin(axis=1) if len(anchors) else np.array([], dtype=int)
+    return pd.DataFrame(
+        {
+            "target": candidates.index.to_numpy()[best],
+            "km": gaps[np.arange(len(best)), best] / 1000 if len(best) else [],
+        },
+        index=features.index,
+    )
 
 
 def coverage_rate(covered: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:

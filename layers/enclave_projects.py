@@ -17,6 +17,7 @@ LAYER = LayerSpec(
         NAME_EN,
         Field("status", "项目阶段", "Stage"),
         Field("industry", "产业", "Industry"),
+        Field("indust_en", "产业（英文）", "Industry (English)"),
         TOWN_CODE,
         TOWN,
         Field(

@@ -27,7 +27,9 @@ LAYER = LayerSpec(
         ),
     ),
     tooltip=("name", "kind"),
-    totals=(Total("count", "地标与驻地", "Landmarks and seats", op="count", unit_zh="个", unit_en=""),),
+    totals=(
+        Total("count", "地标与驻地", "Landmarks and seats", op="count", unit_zh="个", unit_en=""),
+    ),
     township_field="town_code",
     description_zh="市中心（北塔，约位）与朝阳机场位置为近似真实位置；13 个乡镇街道驻地为示意位置。用于计算飞地项目到市中心、机场和最近乡镇驻地的距离。",
     description_en="City centre (North Pagoda, approximate) and Chaoyang Airport are approximately real; the 13 township seats are illustrative. Used for the distances on site sheets.",

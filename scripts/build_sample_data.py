@@ -295,7 +295,6 @@ def _landmarks(townships: list[Township]) -> gpd.GeoDataFrame:
     return _frame(rows, points)
 
 
-
 def _river(outline: BaseGeometry) -> gpd.GeoDataFrame:
     line = LineString(
         [_to_metric(float(r["lon"]), float(r["lat"])) for r in _read_csv("daling_river.csv")]
@@ -752,6 +751,7 @@ def _enclave_projects(figures: dict[str, int], townships: list[Township]) -> gpd
                 or f"Sample {industry_en(industry)} project {number:02d}",
                 "status": spec["status"],
                 "industry": industry,
+                "indust_en": industry_en(industry),
                 "town_code": township.code,
                 "town": township.name,
                 "invest_wan": spec["invest_wan"],

@@ -1,0 +1,1 @@
+"""Things a promoter hands to an investor: standalone maps and PDF site sheets."""
