@@ -9,7 +9,7 @@ from geo.stats import density, distances_km, feature_measures, nearest_km
 from layers import get_layer, load_layer
 from layers.landmarks import AIRPORT, CITY_CENTRE, TOWNSHIP_SEAT
 
-__all__ = ["SITE_FACT_COLUMNS", "SITE_LAYER", "site_facts", "site_frame"]
+__all__ = ["SITE_FACT_COLUMNS", "SITE_LAYER", "fact_label", "site_facts", "site_frame"]
 
 SITE_LAYER = "enclave_projects"
 SITE_FACT_COLUMNS = [
@@ -36,6 +36,25 @@ SITE_FACT_COLUMNS = [
     "seat_km",
 ]
 COORDINATE_DECIMALS = 5  # about 1 m
+# Labels and units of the facts that are not fields of the layer: (zh, en, unit zh, unit en).
+_DERIVED_LABELS = {
+    "coordinates": ("坐标 (WGS-84)", "Coordinates (WGS-84)", "", ""),
+    "land_ha": ("用地面积", "Land area", "公顷", "ha"),
+    "intensity": ("投资强度", "Investment intensity", "万元/亩", "10k yuan/mu"),
+    "centre_km": ("距市中心", "Distance to city centre", "千米", "km"),
+    "airport_km": ("距朝阳机场", "Distance to Chaoyang Airport", "千米", "km"),
+    "seat": ("最近乡镇驻地", "Nearest township seat", "", ""),
+    "seat_km": ("距最近乡镇驻地", "Distance to nearest seat", "千米", "km"),
+}
+
+
+def fact_label(column: str, lang: str) -> tuple[str, str]:
+    """(label, unit) of a site fact in `lang`: from the layer spec where the fact is a field."""
+    if column in _DERIVED_LABELS:
+        zh, en, unit_zh, unit_en = _DERIVED_LABELS[column]
+        return (en, unit_en) if lang == "en" else (zh, unit_zh)
+    field = get_layer(SITE_LAYER).field(column)
+    return (field.label_en, field.unit_en) if lang == "en" else (field.label_zh, field.unit_zh)
 
 
 def site_frame(uids: list[str] | tuple[str, ...]) -> gpd.GeoDataFrame:

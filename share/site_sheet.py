@@ -21,7 +21,7 @@ from fpdf.enums import PathPaintRule
 from geo.crs import to_metric
 from layers import get_layer, load_layer
 from layers.landmarks import AIRPORT, CITY_CENTRE, TOWNSHIP_SEAT
-from layers.sites import SITE_LAYER, site_facts, site_frame
+from layers.sites import SITE_LAYER, fact_label, site_facts, site_frame
 from ui.registry import format_figure
 
 __all__ = ["CJK_FONT", "site_sheets_filename", "site_sheets_pdf"]
@@ -122,43 +122,30 @@ def _header(pdf: FPDF, row, day: str) -> None:
 
 
 def _facts_table(pdf: FPDF, row, *, top: float) -> None:
-    spec = get_layer(SITE_LAYER)
+    def labels(column: str) -> tuple[str, str]:
+        return fact_label(column, "zh")[0], fact_label(column, "en")[0]
 
-    def label(name: str) -> tuple[str, str]:
-        field = spec.field(name)
-        return field.label_zh, field.label_en
+    def unit(column: str) -> str:
+        return f"{fact_label(column, 'zh')[1]} ({fact_label(column, 'en')[1]})"
 
-    def unit(name: str) -> str:
-        field = spec.field(name)
-        return f"{field.unit_zh} ({field.unit_en})"
+    def figure(column: str) -> str:
+        return f"{format_figure(getattr(row, column))} {unit(column)}"
 
     rows = [
-        (*label("town"), f"{row.town} · {row.town_en}"),
-        ("坐标 (WGS-84)", "Coordinates (WGS-84)", f"{row.lon:.5f}°E, {row.lat:.5f}°N"),
-        (*label("status"), f"{row.status} · {row.status_en}"),
-        (*label("industry"), f"{row.industry} · {row.industry_en}"),
+        (*labels("town"), f"{row.town} · {row.town_en}"),
+        (*labels("coordinates"), f"{row.lon:.5f}°E, {row.lat:.5f}°N"),
+        (*labels("status"), f"{row.status} · {row.status_en}"),
+        (*labels("industry"), f"{row.industry} · {row.industry_en}"),
+        (*labels("land_mu"), f"{figure('land_mu')} = {figure('land_ha')}"),
         (
-            *label("land_mu"),
-            f"{format_figure(row.land_mu)} {unit('land_mu')} = {format_figure(row.land_ha)} 公顷 (ha)",
+            *labels("invest_wan"),
+            f"{figure('invest_wan')} = {row.invest_wan / 10_000:.2f} 亿元 (100m yuan)",
         ),
-        (
-            *label("invest_wan"),
-            f"{format_figure(row.invest_wan)} {unit('invest_wan')}"
-            f" = {row.invest_wan / 10_000:.2f} 亿元 (100m yuan)",
-        ),
-        (*label("jobs"), f"{format_figure(row.jobs)} {unit('jobs')}"),
-        (
-            "投资强度",
-            "Investment intensity",
-            f"{format_figure(row.intensity)} 万元/亩 (10k yuan/mu)",
-        ),
-        ("距市中心", "Distance to city centre", f"{row.centre_km:.1f} km"),
-        ("距朝阳机场", "Distance to Chaoyang Airport", f"{row.airport_km:.1f} km"),
-        (
-            "最近乡镇驻地",
-            "Nearest township seat",
-            f"{row.seat} · {row.seat_en} · {row.seat_km:.1f} km",
-        ),
+        (*labels("jobs"), figure("jobs")),
+        (*labels("intensity"), figure("intensity")),
+        (*labels("centre_km"), f"{row.centre_km:.1f} km"),
+        (*labels("airport_km"), f"{row.airport_km:.1f} km"),
+        (*labels("seat"), f"{row.seat} · {row.seat_en} · {row.seat_km:.1f} km"),
     ]
     widths = (34.0, 50.0, pdf.w - 2 * MARGIN_MM - 84.0)
     pdf.set_draw_color("#d0d0d0")

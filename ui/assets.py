@@ -6,13 +6,22 @@ static/vendor/, which Streamlit serves at /app/static/vendor/ (enableStaticServi
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import folium
 from branca.element import Element
 
-__all__ = ["LOCAL_ASSETS", "STATIC_URL", "VENDOR_DIR", "localise_assets", "missing_assets"]
+__all__ = [
+    "LOCAL_ASSETS",
+    "STATIC_URL",
+    "VENDOR_DIR",
+    "inline_assets",
+    "localise_assets",
+    "missing_assets",
+]
 
 STATIC_URL = "/app/static/vendor"
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor"
@@ -46,6 +55,40 @@ def localise_assets(fmap: folium.Map) -> folium.Map:
             if assets:
                 setattr(element, attribute, _localised(assets, element))
     return fmap
+
+
+def inline_assets(page: str) -> str:
+    """A rendered map page with every local asset written into it: one file that needs no server.
+
+    ValueError if an asset is not installed (run `make`) or the page still loads anything else.
+    """
+    missing = missing_assets()
+    if missing:
+        raise ValueError(f"map assets not installed (run `make`): {', '.join(missing)}")
+    for path in LOCAL_ASSETS.values():
+        url = f"{STATIC_URL}/{path}"
+        content = (VENDOR_DIR / path).read_text(encoding="utf-8")
+        if path.endswith(".css"):
+            content = _CSS_URL.sub(lambda m, base=path: _data_url(base, m.group(1)), content)
+            page = page.replace(
+                f'<link rel="stylesheet" href="{url}"/>', f"<style>{content}</style>"
+            )
+        else:
+            content = content.replace("</script", "<\\/script")
+            page = page.replace(f'<script src="{url}"></script>', f"<script>{content}</script>")
+    loads = _EXTERNAL_LOAD.findall(page)
+    if loads:
+        raise ValueError(f"the standalone page would still load: {', '.join(sorted(set(loads)))}")
+    return page
+
+
+_CSS_URL = re.compile(r"url\((images/[\w.-]+\.png)\)")
+_EXTERNAL_LOAD = re.compile(r"<(?:script|img|iframe|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"")
+
+
+def _data_url(css_path: str, relative: str) -> str:
+    image = (VENDOR_DIR / css_path).parent / relative
+    return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
 
 
 def missing_assets() -> list[str]:
