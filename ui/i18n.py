@@ -108,6 +108,24 @@ _TEXT = {
         "按当前筛选导出 {count} 个要素，坐标为 WGS-84。",
         "Exports the {count} features of the current filter, in WGS-84.",
     ),
+    "share_title": ("分享给投资方", "Share with investors"),
+    "share_scope": ("分享哪些项目", "Which sites"),
+    "share_scope_filtered": (
+        "当前筛选的全部 {count} 个项目",
+        "All {count} sites of the current filter",
+    ),
+    "share_scope_chosen": ("自选项目", "Sites I choose"),
+    "share_sites": (
+        "选择项目（默认为地图上点选的项目）",
+        "Sites (the one clicked on the map by default)",
+    ),
+    "share_note": (
+        "{count} 个项目：PDF 每个项目一页（中英文对照，含位置图与距离）；HTML 地图为单个文件，无需网络即可打开。两者只含公开字段。",
+        "{count} sites: the PDF has one bilingual page per site (map excerpt and distances); the HTML map is one file that opens without a network. Both hold public fields only.",
+    ),
+    "share_none": ("请至少选择一个项目。", "Choose at least one site."),
+    "share_pdf": ("项目资料 PDF", "Site sheets (PDF)"),
+    "share_html": ("离线地图 HTML", "Offline map (HTML)"),
     "assets_missing": (
         "地图组件未安装（缺少 {files}），请用 make run 启动。",
         "Map assets are not installed (missing {files}); start the app with make run.",

@@ -29,6 +29,7 @@ from ui.page_spec import (
 )
 from ui.panel import Selection, render_panel
 from ui.registry import format_figure
+from ui.share_panel import render_share
 from ui.state import current_lang
 
 __all__ = ["Emphasis", "MapPage", "draw_page_map", "render_map_page"]
@@ -53,6 +54,8 @@ def render_map_page(page: MapPage) -> None:
             st.caption(text("clicked_at", lang, lon=clicked[0], lat=clicked[1]))
         render_panel(st.session_state.get(state_key(page, "selection")), lang, key_prefix=page.key)
     _ranking(page, lang, frames)
+    if page.share_sites:
+        render_share(page, lang, frames[page.category_layer])
     _township_chart(page, lang)
     _exports(page, lang, frames)
 

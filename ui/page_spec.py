@@ -62,6 +62,7 @@ class MapPage:
     pipeline: tuple[tuple[str, ...], str] | None = None  # (stages in order, summed field)
     ranking: tuple[str, ...] = ()  # fields of the category layer in the sortable site table
     emphasis: Emphasis | None = None  # features outlined on top, e.g. demonstration communities
+    share_sites: bool = False  # PDF site sheets and an offline HTML map of the filtered sites
 
     intro_zh: str = ""
     intro_en: str = ""

@@ -15,6 +15,7 @@ PAGE = MapPage(
     range_filters=("invest_wan", "land_mu"),
     pipeline=(("洽谈", "签约", "落地开工"), "invest_wan"),
     ranking=("name", "status", "industry", "town", "invest_wan", "jobs"),
+    share_sites=True,
     main_figure=("enclave_projects", "invest"),
     kpis=(
         ("enclave_projects", "count"),

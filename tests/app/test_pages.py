@@ -211,3 +211,21 @@ def test_language_switch_keeps_the_basemap_and_relabels_it() -> None:
     basemap = app.sidebar.selectbox(key="basemap:en")
     assert basemap.value == "osm"
     assert "No basemap" in basemap.options
+
+
+def test_share_offers_the_filtered_sites_or_the_one_clicked() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "69 个项目：PDF 每个项目一页" in captions
+    app.multiselect(key="enclave:categories:zh").set_value(["签约"]).run()
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "9 个项目：PDF 每个项目一页" in captions
+
+    app.multiselect(key="enclave:categories:zh").set_value(["落地开工"]).run()
+    app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-001").run()
+    app.radio(key="enclave:share:scope").set_value("chosen").run()
+    assert not app.exception
+    chosen = next(m for m in app.multiselect if m.label.startswith("选择项目"))
+    assert chosen.value == ["enclave-001"]
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "1 个项目：PDF 每个项目一页" in captions

@@ -8,7 +8,15 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.crs import METRIC_CRS
-from geo.stats import coverage_rate, density, feature_measures, rollup_by_zone, summarise
+from geo.stats import (
+    coverage_rate,
+    density,
+    distances_km,
+    feature_measures,
+    nearest_km,
+    rollup_by_zone,
+    summarise,
+)
 
 # Two zones side by side, each 1 km × 1 km (1500 亩).
 ZONES = gpd.GeoDataFrame(
@@ -100,3 +108,30 @@ def test_coverage_rate_overall_and_per_group() -> None:
     per_town = coverage_rate(covered, by=town)
     assert per_town.loc["甲", "rate"] == 1.0
     assert per_town.loc["乙", "covered"] == 1 and per_town.loc["乙", "targets"] == 2
+
+
+def test_distance_from_a_polygons_centre_to_a_point_in_km() -> None:
+    # A 200 m square centred 3 km west and 4 km south of the target: 5 km away.
+    sites = _frame([{}], [box(499_900, 4_599_900, 500_100, 4_600_100)])
+    target = gpd.GeoSeries([Point(503_000, 4_604_000)], crs=METRIC_CRS).to_crs(4326)
+    assert distances_km(sites, target).iloc[0] == pytest.approx(5.0, abs=1e-3)
+
+
+def test_distance_needs_exactly_one_target() -> None:
+    sites = _frame([{}], [Point(500_000, 4_600_000)])
+    targets = gpd.GeoSeries([Point(0, 0), Point(1, 1)], crs=4326)
+    with pytest.raises(ValueError, match="exactly one target"):
+        distances_km(sites, targets)
+
+
+def test_nearest_target_and_its_distance() -> None:
+    sites = _frame([{}, {}], [Point(500_000, 4_600_000), Point(510_000, 4_600_000)])
+    seats = _frame(
+        [{"name": "a"}, {"name": "b"}, {"name": "c"}],
+        [Point(500_000, 4_601_500), Point(511_000, 4_600_000), Point(505_000, 4_600_000)],
+    ).set_index(pd.Index(["seat-a", "seat-b", "seat-c"]))
+    nearest = nearest_km(sites, seats)
+    assert list(nearest["target"]) == ["seat-a", "seat-b"]
+    assert list(nearest["km"]) == pytest.approx([1.5, 1.0], abs=1e-3)
+    with pytest.raises(ValueError, match="no targets"):
+        nearest_km(sites, seats.iloc[0:0])
