@@ -16,7 +16,7 @@ LAYER = LayerSpec(
         NAME,
         NAME_EN,
         Field("status", "项目阶段", "Stage"),
-        Field("industry", "产业", "Industry"),
+        Field("industry", "产业", "Industry", english="indust_en"),
         Field("indust_en", "产业（英文）", "Industry (English)"),
         TOWN_CODE,
         TOWN,

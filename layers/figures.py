@@ -8,13 +8,14 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.stats import assign_zones, feature_measures
-from layers import LAYERS, get_layer, load_layer, total_value
+from layers import LAYERS, LayerSpec, get_layer, load_layer, total_value
 
 __all__ = [
     "CONTEXT_LAYERS",
     "Refinements",
     "feature_figures",
     "in_township",
+    "localised",
     "ranking_table",
     "refine",
     "stage_pipeline",
@@ -148,7 +149,7 @@ def ranking_table(
     for name in columns:
         field = spec.field(name)
         if field.public:
-            table[field.label(lang)] = frame[name]
+            table[field.label(lang)] = localised(spec, frame, name, lang)
     table["面积 (亩)" if lang != "en" else "Area (mu)"] = area.round(2)
     for name in spec.densities:
         field = spec.field(name)
@@ -159,6 +160,12 @@ def ranking_table(
         )
         table[label] = (pd.to_numeric(frame[name]) / area.where(area > 0)).round(2)
     return table.reset_index(drop=True)
+
+
+def localised(spec: LayerSpec, frame: gpd.GeoDataFrame, name: str, lang: str) -> pd.Series:
+    """The values of field `name`, in English where the spec names a field holding them."""
+    english = spec.field(name).english
+    return frame[english] if lang == "en" and english else frame[name]
 
 
 def township_rollup(code: str, lang: str) -> pd.DataFrame:

@@ -43,6 +43,7 @@ class Field:
     unit_zh: str = ""
     unit_en: str = ""
     public: bool = True
+    english: str | None = None  # the field holding this text field's values in English
 
     def label(self, lang: str) -> str:
         """Label in 'zh' or 'en', with the unit in brackets when there is one."""
@@ -228,6 +229,10 @@ class LayerSpec:
                 problems.append(f"{role} '{name}' must be public")
         if self.township_field is not None and self.township_field not in self._by_name:
             problems.append(f"township_field '{self.township_field}' is not a field")
+        for f in self.fields:
+            if f.english is not None and f.english not in self._by_name:
+                problems.append(f"field '{f.name}' names '{f.english}' as its English, not a field")
+
         for name in self.tooltip:
             if name not in self._by_name:
                 problems.append(f"tooltip field '{name}' is not a field")

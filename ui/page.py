@@ -14,7 +14,13 @@ import streamlit as st
 
 from geo.export import FEATURE_FORMATS, export_features, export_filename
 from layers import get_layer, layer_total, load_layer
-from layers.figures import Refinements, ranking_table, stage_pipeline, township_series
+from layers.figures import (
+    Refinements,
+    localised,
+    ranking_table,
+    stage_pipeline,
+    township_series,
+)
 from ui.i18n import text
 from ui.maps import view_for
 from ui.page_map import draw_map, draw_page_map
@@ -142,6 +148,7 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
 
         if name in page.multi_filters:
             values = sorted(frame[name].dropna().unique().tolist())
+            shown = dict(zip(frame[name], localised(spec, frame, name, lang), strict=True))
             initial = (
                 {}
                 if widget in st.session_state
@@ -150,6 +157,7 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
             chosen = column.multiselect(
                 spec.field(name).label(lang),
                 options=values,
+                format_func=lambda value, shown=shown: shown.get(value, value),
                 key=widget,
                 on_change=remember,
                 **initial,

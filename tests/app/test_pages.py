@@ -229,3 +229,15 @@ def test_share_offers_the_filtered_sites_or_the_one_clicked() -> None:
     assert chosen.value == ["enclave-001"]
     captions = " ".join(caption.value for caption in app.caption)
     assert "1 个项目：PDF 每个项目一页" in captions
+
+
+def test_in_english_the_enclave_industries_read_in_english() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    ranking = app.dataframe[0].value.set_index("Name")
+    assert ranking.loc["朝阳金华园旅游观光农业园", "Industry"] == "Tourism and wellness"
+    industry = app.multiselect(key="enclave:refine:industry:en")
+    assert "Modern logistics" in industry.options  # the labels shown; the values stay Chinese
+    assert "现代物流" in industry.value
+

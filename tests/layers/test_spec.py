@@ -55,7 +55,7 @@ def test_every_problem_is_named_in_one_error() -> None:
             ),
             fields=(
                 Field("uid", "编号", "ID"),
-                Field("name", "名称", "Name"),
+                Field("name", "名称", "Name", english="name_e"),
                 Field("contact", "联系人", "Contact", public=False),
                 Field("a_very_long_name", "长", "Long"),
             ),
@@ -72,6 +72,7 @@ def test_every_problem_is_named_in_one_error() -> None:
         "sums non-numeric field 'name'",
         "measures length of a raster layer",
         "'a_very_long_name' is longer than 10",
+        "field 'name' names 'name_e' as its English",
     ):
         assert expected in message
 
