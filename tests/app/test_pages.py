@@ -240,4 +240,3 @@ def test_in_english_the_enclave_industries_read_in_english() -> None:
     industry = app.multiselect(key="enclave:refine:industry:en")
     assert "Modern logistics" in industry.options  # the labels shown; the values stay Chinese
     assert "现代物流" in industry.value
-
