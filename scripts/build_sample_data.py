@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from geo.crs import DISPLAY_CRS, METRIC_CRS, SQUARE_METRES_PER_MU  # noqa: E402
 from geo.io import read_vector, write_shapefile  # noqa: E402
 from layers.landmarks import TOWNSHIP_SEAT  # noqa: E402
+from layers.report import published_figures  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 DEFAULT_OUTPUT = ROOT / "data" / "shapefiles"
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
     """Every layer as (metric-CRS frame, write options), keyed by layer key."""
-    figures = _read_figures()
+    figures = published_figures()
     outline = (
         read_vector(SOURCES / "district_outline.geojson").to_crs(METRIC_CRS).geometry.union_all()
     )
@@ -107,10 +108,6 @@ def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
 def _read_csv(name: str) -> list[dict[str, str]]:
     with (SOURCES / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def _read_figures() -> dict[str, int]:
-    return {row["key"]: int(row["value"]) for row in _read_csv("figures.csv")}
 
 
 def _frame(rows: list[dict], geometries: list[BaseGeometry]) -> gpd.GeoDataFrame:
