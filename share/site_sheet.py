@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.resources import files
-from pathlib import Path
 
 import geopandas as gpd
 import shapely
@@ -22,13 +20,11 @@ from geo.crs import to_metric
 from layers import get_layer, load_layer
 from layers.landmarks import AIRPORT, CITY_CENTRE, TOWNSHIP_SEAT
 from layers.sites import SITE_LAYER, fact_label, site_facts, site_frame
+from share.pdf import MARGIN_MM, new_document, set_text
 from ui.registry import format_figure
 
-__all__ = ["CJK_FONT", "site_sheets_filename", "site_sheets_pdf"]
+__all__ = ["site_sheets_filename", "site_sheets_pdf"]
 
-CJK_FONT = Path(str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"))
-FONT = "WenQuanYiMicroHei"
-MARGIN_MM = 14.0
 MAP_BOX = (MARGIN_MM, 46.0, 182.0, 112.0)  # x, y, width, height in mm (A4 portrait)
 MIN_HALF_WIDTH_M = 2_500.0  # the excerpt shows at least 5 km across
 SITE_OUTLINE = "#b30000"
@@ -78,13 +74,8 @@ def _context() -> _Context:
 
 
 def _document() -> FPDF:
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf = new_document("双塔区飞地项目资料 Shuangta District enclave site sheets")
     pdf.set_auto_page_break(False)
-    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
-    pdf.add_font(FONT, "", str(CJK_FONT))
-    pdf.set_title("双塔区飞地项目资料 Shuangta District enclave site sheets")
-    pdf.set_creator("双塔区项目地图 Shuangta Project Atlas")
-    pdf.set_lang("zh-CN")
     return pdf
 
 
@@ -184,8 +175,7 @@ def _footer(pdf: FPDF, page: tuple[int, int]) -> None:
 
 
 def _text(pdf: FPDF, size: float, color: str) -> None:
-    pdf.set_font(FONT, size=size)
-    pdf.set_text_color(color)
+    set_text(pdf, size, color)
 
 
 # --- the map excerpt ---------------------------------------------------------------------------

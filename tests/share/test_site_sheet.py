@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from layers import get_layer, load_layer
 from layers.sites import site_facts, site_frame
-from share.site_sheet import CJK_FONT, site_sheets_pdf
+from share.pdf import CJK_FONT
+from share.site_sheet import site_sheets_pdf
 from ui.registry import format_figure
 
 SITES = ["enclave-001", "enclave-003", "enclave-041", "enclave-060"]
