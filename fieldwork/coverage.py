@@ -10,6 +10,7 @@ nearest site, demonstration communities counted), from which rates, gap lists an
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -251,8 +252,10 @@ def _days_since_visit(
         raise ValueError("the 'visited' rule needs the current time, timezone-aware")
     mine = visits[visits["target_layer"] == target_set.layer]
     last = mine.groupby("target_uid")["visited_at"].max()
-    elapsed = pd.Timestamp(now) - targets["uid"].map(last)
-    return elapsed.dt.total_seconds() / 86_400
+    last_visit = pd.Series(
+        pd.to_datetime(last.reindex(targets["uid"]).to_numpy(), utc=True), index=targets.index
+    )
+    return (pd.Timestamp(now) - last_visit).dt.total_seconds() / 86_400
 
 
 def _metres_to_site(targets: gpd.GeoDataFrame, site_frame: gpd.GeoDataFrame) -> pd.Series:
@@ -289,9 +292,26 @@ def gap_list(evaluated: gpd.GeoDataFrame, rule: Rule, lang: str) -> gpd.GeoDataF
     gaps["lon"] = anchors.x.round(6)
     gaps["lat"] = anchors.y.round(6)
     gaps["reason"] = [gap_reason(rule, measure, lang) for measure in gaps["measure"]]
-    gaps = gaps.sort_values(["town_code", "village", "name", "uid"], kind="stable")
+    gaps = gaps.sort_values(
+        ["town_code", "village", "name", "uid"], kind="stable", key=_natural_order
+    )
     return gaps[["town", "village", "name", "uid", "lon", "lat", "reason", "geometry"]].reset_index(
         drop=True
+    )
+
+
+def _natural_order(values: pd.Series) -> pd.Series:
+    """Sort keys reading digit runs as numbers: 示例2村 before 示例10村."""
+    return (
+        values.fillna("")
+        .astype(str)
+        .map(
+            lambda text: tuple(
+                (0, int(part), "") if part.isdigit() else (1, 0, part)
+                for part in re.split(r"(\d+)", text)
+                if part
+            )
+        )
     )
 
 

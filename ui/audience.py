@@ -10,7 +10,16 @@ AUDIENCE_ENV = "ATLAS_AUDIENCE"
 # internal: planners and field teams, every page; promoter: the enclave pages for investors;
 # public: the presentation view only. Internal fields are never sent to any audience.
 AUDIENCES: dict[str, tuple[str, ...]] = {
-    "internal": ("overview", "poverty", "enclave", "night", "renovation", "presentation", "about"),
+    "internal": (
+        "overview",
+        "poverty",
+        "enclave",
+        "night",
+        "renovation",
+        "coverage",
+        "presentation",
+        "about",
+    ),
     "promoter": ("enclave", "presentation", "about"),
     "public": ("presentation", "about"),
 }

@@ -157,3 +157,15 @@ def test_the_reports_presets_hold_on_the_shipped_data() -> None:
     assert (streets["measure"] == published_figure("demo_communities_per_street")).all()
     table = coverage_by_township(streets, demo.target_rate)
     assert table["met"].all() and len(table) == 9
+
+
+def test_gap_list_reads_numbers_in_names_as_numbers() -> None:
+    targets = _targets(
+        [
+            {"uid": f"v{n}", "name": f"示例{n}村", "town_code": "A", "village": f"示例{n}村"}
+            for n in (10, 2, 1)
+        ],
+        [(541_000, 4_600_000), (542_000, 4_600_000), (543_000, 4_600_000)],
+    ).assign(aid_proj="")
+    gaps = gap_list(evaluate(HOUSEHOLDS, Rule("pairing"), targets=targets), Rule("pairing"), "zh")
+    assert list(gaps["name"]) == ["示例1村", "示例2村", "示例10村"]

@@ -1,0 +1,393 @@
+"""Visits recorded by field teams, kept in an embedded SQLite file behind one small interface.
+
+`VisitStore` is what the rest of the atlas uses; `SqliteVisitStore` implements it with one file
+(WAL journal, one transaction per import), so a server database can replace it later.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import pandas as pd
+
+from geo.errors import DataError
+
+__all__ = [
+    "DATUMS",
+    "DEFAULT_VISITS_DB",
+    "VISITS_DB_ENV",
+    "ImportRecord",
+    "ImportResult",
+    "SqliteVisitStore",
+    "Visit",
+    "VisitStore",
+    "open_visit_store",
+]
+
+VISITS_DB_ENV = "ATLAS_VISITS_DB"
+DEFAULT_VISITS_DB = Path(__file__).resolve().parents[1] / "data" / "field" / "visits.sqlite"
+DATUMS = ("WGS84", "GCJ02", "BD09")
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30
+UTC_TIME = "datetime64[ns, UTC]"
+
+VISIT_COLUMNS = {
+    "import_id": "int64",
+    "target_layer": "str",
+    "target_uid": "str",
+    "visited_at": UTC_TIME,
+    "team": "str",
+    "note": "str",
+    "lon": "float64",
+    "lat": "float64",
+    "distance_m": "float64",
+    "source_row": "str",
+}
+IMPORT_COLUMNS = {
+    "import_id": "int64",
+    "file_name": "str",
+    "team": "str",
+    "datum": "str",
+    "points": "int64",
+    "recorded": "int64",
+    "duplicates": "int64",
+    "imported_at": UTC_TIME,
+}
+
+SCHEMA = f"""
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    team TEXT NOT NULL,
+    datum TEXT NOT NULL,
+    points INTEGER NOT NULL,
+    recorded INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE visits (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    target_layer TEXT NOT NULL,
+    target_uid TEXT NOT NULL,
+    visited_at TEXT NOT NULL,
+    visited_minute TEXT NOT NULL,
+    team TEXT NOT NULL,
+    note TEXT NOT NULL,
+    lon REAL NOT NULL,
+    lat REAL NOT NULL,
+    distance_m REAL NOT NULL,
+    source_row TEXT NOT NULL
+);
+CREATE UNIQUE INDEX visits_once_per_minute
+    ON visits (target_layer, target_uid, team, visited_minute);
+CREATE INDEX visits_by_import ON visits (import_id);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+EXPECTED_COLUMNS = {
+    "imports": (
+        "id",
+        "file_name",
+        "team",
+        "datum",
+        "points",
+        "recorded",
+        "duplicates",
+        "imported_at",
+    ),
+    "visits": (
+        "id",
+        "import_id",
+        "target_layer",
+        "target_uid",
+        "visited_at",
+        "visited_minute",
+        "team",
+        "note",
+        "lon",
+        "lat",
+        "distance_m",
+        "source_row",
+    ),
+}
+UNIQUE_INDEX = "visits_once_per_minute"
+
+
+def _require_aware(value: datetime, field: str) -> None:
+    """Raise ValueError unless `value` is a timezone-aware datetime."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError(f"{field} must be a timezone-aware datetime, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One target visited by a team, matched from one point of an imported file."""
+
+    target_layer: str
+    target_uid: str
+    visited_at: datetime
+    team: str
+    note: str
+    lon: float
+    lat: float
+    distance_m: float
+    source_row: str
+
+    def __post_init__(self) -> None:
+        _require_aware(self.visited_at, "visited_at")
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One file of check-ins imported by a team."""
+
+    file_name: str
+    team: str
+    datum: str
+    points: int
+    imported_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_aware(self.imported_at, "imported_at")
+        if not set(self.datum.split(",")) <= set(DATUMS):  # one datum, or several: "GCJ02,WGS84"
+            raise ValueError(f"datum must be one of {', '.join(DATUMS)}, got {self.datum!r}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import stored, and which of its visits the store already held."""
+
+    import_id: int
+    recorded: tuple[Visit, ...]
+    duplicates: tuple[Visit, ...]
+
+
+@runtime_checkable
+class VisitStore(Protocol):
+    """Where recorded visits live; an import lands whole or not at all."""
+
+    def record_import(self, record: ImportRecord, visits: Iterable[Visit]) -> ImportResult:
+        """Store one import and its visits in one transaction; skip visits already stored."""
+        ...
+
+    def visits(self, target_layer: str | None = None) -> pd.DataFrame:
+        """Stored visits (of one layer, or all), ordered by time of visit."""
+        ...
+
+    def imports(self) -> pd.DataFrame:
+        """Every import with its counts, oldest first."""
+        ...
+
+
+def _utc_text(value: datetime) -> str:
+    """An aware datetime as ISO 8601 UTC text of fixed width (sorts as it compares)."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _utc_minute(value: datetime) -> str:
+    """The UTC minute of an aware datetime as text: the granularity of duplicates."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _typed_frame(rows: list[tuple], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows as a frame with the given column dtypes; UTC times parsed from ISO 8601 text."""
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    for name, dtype in columns.items():
+        if dtype == UTC_TIME:
+            parsed = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+            frame[name] = parsed.astype(UTC_TIME)
+        else:
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+class SqliteVisitStore:
+    """A `VisitStore` in one SQLite file: WAL journal, one transaction per import."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._sqlite_errors(), closing(self._connect(create=True)) as connection:
+            if self._is_blank(connection):
+                self._create_schema(connection)
+            self._check_schema(connection)
+            connection.execute("PRAGMA journal_mode=WAL")
+
+    def __repr__(self) -> str:
+        return f"SqliteVisitStore({str(self.path)!r})"
+
+    def record_import(self, record: ImportRecord, visits: Iterable[Visit]) -> ImportResult:
+        """Store one import and its visits in one transaction; skip visits already stored."""
+        recorded: list[Visit] = []
+        duplicates: list[Visit] = []
+        with self._transaction() as connection:
+            import_id = self._insert_import(connection, record)
+            for visit in visits:
+                stored = self._insert_visit(connection, import_id, visit)
+                (recorded if stored else duplicates).append(visit)
+            connection.execute(
+                "UPDATE imports SET recorded = ?, duplicates = ? WHERE id = ?",
+                (len(recorded), len(duplicates), import_id),
+            )
+        return ImportResult(import_id, tuple(recorded), tuple(duplicates))
+
+    def visits(self, target_layer: str | None = None) -> pd.DataFrame:
+        """Stored visits (of one layer, or all), ordered by time of visit."""
+        query = (
+            "SELECT import_id, target_layer, target_uid, visited_at, team, note,"
+            " lon, lat, distance_m, source_row FROM visits"
+            " WHERE ? IS NULL OR target_layer = ? ORDER BY visited_at, id"
+        )
+        return _typed_frame(self._read(query, (target_layer, target_layer)), VISIT_COLUMNS)
+
+    def imports(self) -> pd.DataFrame:
+        """Every import with its counts, oldest first."""
+        query = (
+            "SELECT id, file_name, team, datum, points, recorded, duplicates, imported_at"
+            " FROM imports ORDER BY id"
+        )
+        return _typed_frame(self._read(query), IMPORT_COLUMNS)
+
+    @staticmethod
+    def _insert_import(connection: sqlite3.Connection, record: ImportRecord) -> int:
+        """Insert the import row (counts filled in at the end) and return its id."""
+        cursor = connection.execute(
+            "INSERT INTO imports (file_name, team, datum, points, imported_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                record.file_name,
+                record.team,
+                record.datum,
+                int(record.points),
+                _utc_text(record.imported_at),
+            ),
+        )
+        return int(cursor.lastrowid)
+
+    @staticmethod
+    def _insert_visit(connection: sqlite3.Connection, import_id: int, visit: Visit) -> bool:
+        """Insert one visit unless the store holds its target, team and minute; True if stored."""
+        cursor = connection.execute(
+            "INSERT OR IGNORE INTO visits (import_id, target_layer, target_uid, visited_at,"
+            " visited_minute, team, note, lon, lat, distance_m, source_row)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                import_id,
+                visit.target_layer,
+                visit.target_uid,
+                _utc_text(visit.visited_at),
+                _utc_minute(visit.visited_at),
+                visit.team,
+                visit.note,
+                float(visit.lon),
+                float(visit.lat),
+                float(visit.distance_m),
+                visit.source_row,
+            ),
+        )
+        return cursor.rowcount == 1
+
+    def _read(self, query: str, parameters: tuple = ()) -> list[tuple]:
+        """Rows of one query, read from one consistent snapshot."""
+        with self._sqlite_errors(), closing(self._connect()) as connection:
+            return connection.execute(query, parameters).fetchall()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside BEGIN IMMEDIATE: committed on success, rolled back on any error."""
+        with (
+            self._sqlite_errors(),
+            closing(self._connect()) as connection,
+            _immediate(connection),
+        ):
+            yield connection
+
+    def _connect(self, create: bool = False) -> sqlite3.Connection:
+        """A new connection in autocommit mode (transactions are explicit), foreign keys on."""
+        mode = "rwc" if create else "rw"
+        connection = sqlite3.connect(
+            f"{self.path.absolute().as_uri()}?mode={mode}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+        )
+        connection.execute("PRAGMA foreign_keys=ON")
+        return connection
+
+    @staticmethod
+    def _is_blank(connection: sqlite3.Connection) -> bool:
+        """True for a new, empty database (no schema objects, version 0)."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        objects = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return version == 0 and objects == 0
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        """Create the tables, unless another process did since the database was seen blank."""
+        with _immediate(connection):
+            if self._is_blank(connection):
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+
+    def _check_schema(self, connection: sqlite3.Connection) -> None:
+        """Raise DataError unless the database holds the visit store schema this code knows."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            raise DataError(self.path, "a SQLite database, but not a visit store")
+        if version != SCHEMA_VERSION:
+            raise DataError(
+                self.path,
+                f"not a visit store of schema version {SCHEMA_VERSION} (found version {version})",
+            )
+        for table, expected in EXPECTED_COLUMNS.items():
+            rows = connection.execute(f"PRAGMA table_info({table})").fetchall()
+            missing = [name for name in expected if name not in {row[1] for row in rows}]
+            if missing:
+                raise DataError(
+                    self.path, f"visit store table {table!r} lacks columns {', '.join(missing)}"
+                )
+        index = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (UNIQUE_INDEX,)
+        ).fetchone()
+        if index is None:
+            raise DataError(self.path, f"visit store lacks its unique index {UNIQUE_INDEX!r}")
+
+    @contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        """Turn SQLite's 'not a database' and 'cannot open' errors into DataError."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            code = getattr(error, "sqlite_errorname", "")
+            if code in {"SQLITE_NOTADB", "SQLITE_CORRUPT"}:
+                raise DataError(self.path, f"not a SQLite database ({error})") from error
+            if code.startswith("SQLITE_CANTOPEN"):
+                raise DataError(self.path, f"cannot open the visit store ({error})") from error
+            raise
+
+
+def open_visit_store(path: Path | str | None = None) -> VisitStore:
+    """The configured store: `path`, else $ATLAS_VISITS_DB, else DEFAULT_VISITS_DB."""
+    configured = path or os.environ.get(VISITS_DB_ENV) or DEFAULT_VISITS_DB
+    return SqliteVisitStore(Path(configured).expanduser())
