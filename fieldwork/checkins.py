@@ -89,13 +89,16 @@ def read_checkins(
     an empty geometry and `kind` 'not_a_point', so the report can list them.
     """
     label = file_name or Path(path).name
-    frames = _read_layers(Path(path), label)
+    try:
+        frames = _read_layers(Path(path), label)
+    except DataError as error:  # name the file as the user knows it, not its temporary copy
+        raise DataError(label, error.problem) from error
     points = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     columns = {str(c).strip().lower(): c for c in points.columns}
     out = gpd.GeoDataFrame(
         {
             "source_row": points["_source_row"],
-            "visited_at": _times(points, columns, label),
+            "visited_at": _times(points, columns),
             "team": _text_column(points, columns, _TEAM_COLUMNS),
             "note": _text_column(points, columns, _NOTE_COLUMNS),
             "datum": _datums(points, columns, datum, label),
@@ -152,7 +155,7 @@ def _find(columns: dict[str, object], names: Sequence[str]) -> object | None:
     return next((columns[name] for name in names if name in columns), None)
 
 
-def _times(points: pd.DataFrame, columns: dict[str, object], label: str) -> pd.Series:
+def _times(points: pd.DataFrame, columns: dict[str, object]) -> pd.Series:
     column = _find(columns, _TIME_COLUMNS)
     if column is None:
         return pd.Series(pd.NaT, index=points.index, dtype="datetime64[ns, UTC]")
@@ -256,10 +259,8 @@ def import_checkins(
             pd.Timestamp(fallback_time).tz_convert("UTC")
         )
     rows = _match(points, target_set, tolerance_m)
-    if (rows["status"] == "pending").any() and not team.strip():
-        unnamed = rows["status"].eq("pending") & rows["team"].eq("")
-        if unnamed.any():
-            raise DataError(label, "the file names no team for some points: enter the team")
+    if (rows["status"].eq("pending") & rows["team"].eq("")).any():
+        raise DataError(label, "the file names no team for some points: enter the team")
     visits = [_visit(row, target_set) for row in rows[rows["status"] == "pending"].itertuples()]
     record = ImportRecord(
         file_name=label,

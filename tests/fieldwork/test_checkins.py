@@ -184,3 +184,19 @@ def test_a_file_naming_no_team_needs_one_from_the_form(tmp_path, store, villages
     with pytest.raises(DataError, match=r"anon\.csv.*team"):
         import_checkins(path, target_set=VILLAGES, store=store, team=" ", tolerance_m=50)
     assert store.visits().empty and store.imports().empty
+
+
+def test_an_unreadable_file_is_named_as_the_user_knows_it(tmp_path, store) -> None:
+    copy = tmp_path / "upload-3f2a.csv"
+    copy.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        import_checkins(
+            copy,
+            target_set=VILLAGES,
+            store=store,
+            team="一队",
+            tolerance_m=50,
+            file_name="打卡.csv",
+        )
+    assert str(caught.value).startswith("打卡.csv: no coordinate columns")
+    assert store.imports().empty
