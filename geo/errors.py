@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-__all__ = ["DataError"]
+__all__ = ["DataError", "SwappedAxes"]
 
 
 class DataError(ValueError):
@@ -14,3 +14,7 @@ class DataError(ValueError):
         self.source = str(source)
         self.problem = problem
         super().__init__(f"{self.source}: {problem}")
+
+
+class SwappedAxes(DataError):
+    """Coordinates that read right only with x and y exchanged (latitude written first)."""

@@ -21,8 +21,9 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from geo.crs import guess_crs, to_display
-from geo.errors import DataError
+from geo.errors import DataError, SwappedAxes
 from geo.geometry import repair_geometries
+from geo.shapefile_checks import check_shapefile, check_zipped_shapefile
 
 __all__ = ["ReadReport", "read_vector", "read_vector_with_report", "write_shapefile"]
 
@@ -37,6 +38,7 @@ _KIND_BY_EXTENSION = {
     ".kmz": "KMZ",
     ".gpx": "GPX",
     ".csv": "CSV",
+    ".xlsx": "Excel",
 }
 _SUPPORTED = ", ".join(_KIND_BY_EXTENSION) + " or a folder holding one .shp"
 
@@ -68,6 +70,9 @@ _DBF_HEADER_END = 0x0D
 _DBF_TEXT_FIELD = ord("C")
 _DBF_CHUNK_RECORDS = 4096
 
+# China's extent, for telling latitude/longitude written the wrong way round.
+_CHINA_LON = (73.0, 136.0)
+_CHINA_LAT = (3.0, 54.0)
 # Multi-layer formats whose default layer is fixed rather than asked for.
 _DEFAULT_LAYER = {"GPX": "waypoints"}
 # Written into every DBF header in place of today's date, so equal input gives equal bytes.
@@ -91,6 +96,7 @@ class ReadReport:
     repaired: tuple[str, ...]
     empty_features: int
     layer: str | None
+    crs_guessed: bool = False  # no usable CRS in the file: guessed from the coordinates
 
 
 @dataclass(frozen=True)
@@ -110,9 +116,12 @@ def read_vector(
     layer: str | None = None,
     crs: str | None = None,
     encoding: str | None = None,
+    swap_xy: bool = False,
 ) -> gpd.GeoDataFrame:
     """The features of ``source`` in EPSG:4326; see read_vector_with_report."""
-    return read_vector_with_report(source, layer=layer, crs=crs, encoding=encoding)[0]
+    return read_vector_with_report(
+        source, layer=layer, crs=crs, encoding=encoding, swap_xy=swap_xy
+    )[0]
 
 
 def read_vector_with_report(
@@ -121,6 +130,7 @@ def read_vector_with_report(
     layer: str | None = None,
     crs: str | None = None,
     encoding: str | None = None,
+    swap_xy: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """The features of ``source`` in EPSG:4326 with correctly decoded text, and a ReadReport.
 
@@ -128,6 +138,8 @@ def read_vector_with_report(
     set), GeoJSON, GeoPackage, KML/KMZ, GPX or a CSV with coordinate columns.  ``layer`` picks a
     layer of a multi-layer file, ``crs`` is used only when the file declares none (or declares
     one its coordinates contradict), and ``encoding`` overrides the detected text encoding.
+    ``swap_xy`` exchanges x and y (latitude written where the longitude belongs); coordinates
+    that look swapped raise SwappedAxes, a DataError, so the caller can offer the swap.
     Invalid geometries are repaired and listed; empty geometries are kept and counted.
     Raises DataError, naming the file, for anything that cannot be read.
     """
@@ -152,6 +164,8 @@ def read_vector_with_report(
         if layer is not None:
             raise DataError(label, f"a CSV file has no layers (layer={layer!r} given)")
         loaded = _read_csv(path, label, encoding)
+    elif kind == "Excel":
+        loaded = _read_excel(path, label, layer)
     elif kind == "shapefile":
         loaded = _read_shapefile(path, label, layer, encoding)
     elif kind == "zipped shapefile":
@@ -163,7 +177,10 @@ def read_vector_with_report(
     frame = loaded.frame
     if len(frame) == 0:
         raise DataError(label, "empty: no features")
-    frame, crs_source, crs_reason = _settle_crs(frame, label, crs)
+    _check_finite(frame, label)
+    if swap_xy:
+        frame = frame.set_geometry(shapely.transform(frame.geometry.array, lambda xy: xy[:, ::-1]))
+    frame, crs_source, crs_reason, guessed = _settle_crs(frame, label, crs)
     frame = to_display(frame)
     if not np.isfinite(shapely.get_coordinates(frame.geometry.array)).all():
         raise DataError(
@@ -182,6 +199,7 @@ def read_vector_with_report(
         repaired=tuple(repaired),
         empty_features=empty,
         layer=loaded.layer,
+        crs_guessed=guessed,
     )
     return frame, report
 
@@ -297,6 +315,7 @@ def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
 
 
 def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | None) -> _Loaded:
+    check_shapefile(shp, label)
     if encoding is not None:
         chosen, reason = encoding, "given by the caller (encoding=)"
     else:
@@ -321,6 +340,7 @@ def _read_zipped_shapefile(
                     label, f"a .zip must hold exactly one shapefile (.shp); found: {found}"
                 )
             shp = shps[0]
+            check_zipped_shapefile(zipped, shp, label)
             if encoding is not None:
                 chosen, reason = encoding, "given by the caller (encoding=)"
             else:
@@ -521,14 +541,50 @@ def _read_csv(path: Path, label: str, encoding: str | None) -> _Loaded:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError(label, f"unreadable CSV: {error}") from error
 
+    frame = _table_points(table, label)
+    return _Loaded(frame=frame, driver="CSV", encoding=chosen, encoding_reason=reason, layer=None)
+
+
+def _read_excel(path: Path, label: str, sheet: str | None) -> _Loaded:
+    """The first sheet (or `sheet`) of an .xlsx workbook, with coordinate columns, as points."""
+    try:
+        sheets = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise DataError(label, f"unreadable Excel workbook: {error}") from error
+    with sheets:
+        names = [str(name) for name in sheets.sheet_names]
+        if sheet is not None and sheet not in names:
+            raise DataError(label, f"no sheet {sheet!r}; sheets: {', '.join(names)}")
+        chosen = sheet if sheet is not None else names[0]
+        table = sheets.parse(chosen)
+    frame = _table_points(table, label)
+    reason = "Excel workbooks store text as Unicode"
+    return _Loaded(
+        frame=frame, driver="XLSX", encoding="UTF-8", encoding_reason=reason, layer=chosen
+    )
+
+
+def _table_points(table: pd.DataFrame, label: str) -> gpd.GeoDataFrame:
+    """A table with coordinate columns as points; rows missing a coordinate have no geometry."""
     x_column, y_column = _coordinate_columns(table, label)
     x = _numeric_column(table, x_column, label)
     y = _numeric_column(table, y_column, label)
     present = x.notna() & y.notna()
     points = np.full(len(table), None, dtype=object)
     points[present.to_numpy()] = shapely.points(x[present].to_numpy(), y[present].to_numpy())
-    frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, index=table.index), crs=None)
-    return _Loaded(frame=frame, driver="CSV", encoding=chosen, encoding_reason=reason, layer=None)
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, index=table.index), crs=None)
+
+
+def _check_finite(frame: gpd.GeoDataFrame, label: str) -> None:
+    """DataError naming the features whose coordinates are NaN or infinite."""
+    coordinates, owners = shapely.get_coordinates(frame.geometry.array, return_index=True)
+    bad = np.unique(owners[~np.isfinite(coordinates).all(axis=1)])
+    if len(bad):
+        rows = ", ".join(str(frame.index[i]) for i in bad[:10]) + (" …" if len(bad) > 10 else "")
+        raise DataError(
+            label,
+            f"{len(bad)} features have coordinates that are not numbers (NaN or infinite): {rows}",
+        )
 
 
 def _decode_csv(raw: bytes, label: str) -> tuple[str, str, str]:
@@ -574,10 +630,17 @@ def _numeric_column(table: pd.DataFrame, column: str, label: str) -> pd.Series:
 
 def _settle_crs(
     frame: gpd.GeoDataFrame, label: str, crs: str | None
-) -> tuple[gpd.GeoDataFrame, str, str]:
-    """The frame with its CRS set, the CRS's name and how it was chosen."""
+) -> tuple[gpd.GeoDataFrame, str, str, bool]:
+    """The frame with its CRS set, the CRS's name, how it was chosen, and whether guessed."""
     bounds = tuple(float(v) for v in frame.total_bounds)
     finite = all(math.isfinite(v) for v in bounds)
+    if finite and _looks_swapped(bounds) and (frame.crs is None or frame.crs.is_geographic):
+        raise SwappedAxes(
+            label,
+            "the coordinates look like latitude and longitude swapped (x from "
+            f"{_number(bounds[0])} to {_number(bounds[2])} reads as latitudes, y from "
+            f"{_number(bounds[1])} to {_number(bounds[3])} as longitudes); swap them to read",
+        )
     declared = frame.crs
     doubt = ""
     if declared is not None:
@@ -586,7 +649,7 @@ def _settle_crs(
             reason = "read from the file"
             if crs is not None:
                 reason += f" (crs={crs!r} ignored: the file declares its own)"
-            return frame, _crs_name(declared), reason
+            return frame, _crs_name(declared), reason, False
         doubt = f"the file declares {_crs_name(declared)} but {contradiction}; "
     else:
         doubt = "the file has no CRS; "
@@ -597,7 +660,7 @@ def _settle_crs(
         except CRSError as error:
             raise DataError(label, f"invalid crs={crs!r}: {error}") from error
         frame = frame.set_crs(chosen, allow_override=True)
-        return frame, _crs_name(chosen), doubt + f"given by the caller (crs={crs!r})"
+        return frame, _crs_name(chosen), doubt + f"given by the caller (crs={crs!r})", False
     if not finite:
         raise DataError(label, doubt + "no coordinates to guess a CRS from (all geometries empty)")
     guess = guess_crs(bounds)
@@ -609,7 +672,15 @@ def _settle_crs(
             f"(minx {minx}, miny {miny}, maxx {maxx}, maxy {maxy}); pass crs= to say which",
         )
     frame = frame.set_crs(guess.crs, allow_override=True)
-    return frame, guess.crs, doubt + f"guessed from the coordinates: {guess.reason}"
+    return frame, guess.crs, doubt + f"guessed from the coordinates: {guess.reason}", True
+
+
+def _looks_swapped(bounds: tuple[float, float, float, float]) -> bool:
+    """x within China's latitudes and y within its longitudes, but not the other way round."""
+    minx, miny, maxx, maxy = bounds
+    lat_as_x = _CHINA_LAT[0] <= minx <= maxx <= _CHINA_LAT[1]
+    lon_as_y = _CHINA_LON[0] <= miny <= maxy <= _CHINA_LON[1]
+    return lat_as_x and lon_as_y and maxy > 90
 
 
 def _contradiction(declared: pyproj.CRS, bounds: tuple[float, float, float, float]) -> str | None:

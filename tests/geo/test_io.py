@@ -14,7 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from geo.errors import DataError
+from geo.errors import DataError, SwappedAxes
 from geo.io import ReadReport, read_vector, read_vector_with_report, write_shapefile
 
 NAMES = ["长宝营子乡", "驼山子村"]
@@ -411,7 +411,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    path = tmp_path / "table.xlsx"
+    path = tmp_path / "drawing.dwg"
     path.write_bytes(b"not really")
 
     message = _raise_message(path)
@@ -423,9 +423,10 @@ def test_unsupported_extension(tmp_path: Path) -> None:
 
 def test_corrupt_shapefile(tmp_path: Path) -> None:
     path = tmp_path / "broken.shp"
-    path.write_bytes(b"this is not a shapefile" * 10)
+    for suffix in (".shp", ".shx", ".dbf"):
+        path.with_suffix(suffix).write_bytes(b"this is not a shapefile" * 10)
 
-    assert "unreadable" in _raise_message(path)
+    assert "the .shp file is not a shapefile part (bad header)" in _raise_message(path)
 
 
 def test_geojson_without_features(tmp_path: Path) -> None:
@@ -545,3 +546,43 @@ def test_report_is_frozen(tmp_path: Path) -> None:
     assert isinstance(report, ReadReport)
     with pytest.raises(AttributeError):
         report.feature_count = 0  # type: ignore[misc]
+
+
+def test_excel_sheet_with_chinese_coordinate_columns(tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    table = pd.DataFrame(
+        {"名称": ["房中村", "<b>坝南</b>"], "经度": [120.5, 120.45], "纬度": [41.6, 41.57]}
+    )
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
+        table.to_excel(writer, sheet_name="点位", index=False)
+    frame, report = read_vector_with_report(path, layer="点位")
+    assert list(frame["名称"]) == ["房中村", "<b>坝南</b>"]
+    assert frame.geometry.iloc[0].x == pytest.approx(120.5)
+    assert report.driver == "XLSX" and report.layer == "点位"
+    assert "no coordinate columns" in _raise_message(path)  # the first sheet has none
+    with pytest.raises(DataError, match="no sheet 'x'"):
+        read_vector(path, layer="x")
+
+
+def test_damaged_excel_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    assert "unreadable Excel workbook" in _raise_message(path)
+
+
+def test_non_finite_coordinates_name_their_rows(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("lon,lat\n120.5,41.6\ninf,41.6\n120.5,-inf\n", encoding="utf-8")
+    message = _raise_message(path)
+    assert "2 features have coordinates that are not numbers" in message
+    assert message.endswith(": 1, 2")
+
+
+def test_latitude_written_first_is_detected_and_can_be_swapped(tmp_path: Path) -> None:
+    path = tmp_path / "swapped.csv"
+    path.write_text("lon,lat,名称\n41.6,120.5,房中村\n41.57,120.45,坝南\n", encoding="utf-8")
+    with pytest.raises(SwappedAxes, match="swapped"):
+        read_vector(path)
+    frame = read_vector(path, swap_xy=True)
+    assert (frame.geometry.iloc[0].x, frame.geometry.iloc[0].y) == pytest.approx((120.5, 41.6))
