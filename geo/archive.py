@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -21,6 +22,18 @@ __all__ = ["UploadLimits", "check_archive", "check_size", "safe_extract"]
 MB = 1024 * 1024
 NESTED_SUFFIXES = (".zip", ".kmz", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst")
 _CHUNK = 1024 * 1024
+# What a damaged archive makes zipfile raise (a bad name encoding is a UnicodeDecodeError, a
+# ValueError; an unknown compression method NotImplementedError; broken deflate data zlib.error).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    zlib.error,
+)
 # Small members compress a lot legitimately (a .cpg of 5 bytes, a DBF of spaces); only a
 # member this large is judged by its ratio.
 _RATIO_FLOOR_BYTES = 1 * MB
@@ -73,7 +86,7 @@ def check_archive(path: Path, limits: UploadLimits, label: str) -> list[zipfile.
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except _ZIP_ERRORS as error:
         raise DataError(label, f"not a readable zip archive: {error}") from error
     files = [m for m in members if not m.is_dir()]
     if len(files) > limits.max_members:
@@ -135,7 +148,7 @@ def safe_extract(path: Path, folder: Path, limits: UploadLimits, label: str) -> 
             try:
                 with archive.open(member) as source, target.open("wb") as sink:
                     total = _copy_capped(source, sink, total, limits, label, member.filename)
-            except (zipfile.BadZipFile, OSError, EOFError) as error:
+            except _ZIP_ERRORS as error:
                 raise DataError(label, f"member '{member.filename}' is damaged: {error}") from error
             written.append(target)
     return written

@@ -109,10 +109,9 @@ def inspect_upload(
         frame = convert_geometries(frame, datum, WGS84)
     report = UploadReport(
         file_name=file_name,
-        format=_FORMATS[suffix]
-        + (f" ({_FORMATS[source.suffix.lower()]})" if suffix == ".zip" else ""),
+        format=_format(suffix, source),
         layers=layers,
-        layer=read.layer,
+        layer=read.layer if layers else None,
         feature_count=len(frame),
         geometry_types=_geometry_types(frame),
         crs=read.crs_source,
