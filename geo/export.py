@@ -33,6 +33,7 @@ __all__ = [
     "export_features",
     "export_filename",
     "export_table",
+    "shapefile_problem",
 ]
 
 
@@ -96,15 +97,21 @@ _MAX_COLUMN_WIDTH = 60
 _COLUMN_PADDING = 2
 
 
-def export_features(gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str) -> bytes:
-    """The features of ``gdf`` (every column it has) in EPSG:4326 as a file in format ``fmt``."""
+def export_features(
+    gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str, crs: str = DISPLAY_CRS
+) -> bytes:
+    """The features of ``gdf`` (every column it has) in ``crs`` as a file in format ``fmt``.
+
+    GeoJSON and CSV are always EPSG:4326 (GeoJSON by its specification); GeoPackage and
+    Shapefile may be written in another CRS, such as CGCS2000 Gauss-Krüger (EPSG:4549).
+    """
     export_format = _format(FEATURE_FORMATS, fmt)
     label = export_filename(layer_name, fmt)
     if gdf.crs is None:
-        raise DataError(
-            label, f"the features have no CRS, so they cannot be written in {DISPLAY_CRS}"
-        )
-    frame = to_display(gdf)
+        raise DataError(label, f"the features have no CRS, so they cannot be written in {crs}")
+    if crs != DISPLAY_CRS and export_format.key in ("geojson", "csv"):
+        raise DataError(label, f"{export_format.label_en} is written in {DISPLAY_CRS} only")
+    frame = to_display(gdf) if crs == DISPLAY_CRS else gdf.to_crs(crs)
     if export_format.key == "geojson":
         return _geojson(frame, layer_name, label)
     if export_format.key == "gpkg":
@@ -223,6 +230,15 @@ def _zipped_shapefile(frame: gpd.GeoDataFrame, layer_name: str, label: str) -> b
                 member.external_attr = _ZIP_FILE_MODE
                 archive.writestr(member, part.read_bytes())
     return buffer.getvalue()
+
+
+def shapefile_problem(gdf: gpd.GeoDataFrame) -> str | None:
+    """Why the features cannot be written as a shapefile without loss, or None if they can."""
+    try:
+        _check_dbf_limits(gdf, "shapefile")
+    except DataError as error:
+        return error.problem
+    return None
 
 
 def _check_dbf_limits(frame: gpd.GeoDataFrame, label: str) -> None:

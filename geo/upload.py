@@ -26,7 +26,7 @@ from geo.errors import DataError
 from geo.io import read_vector_with_report
 from geo.offsets import WGS84, convert_geometries
 
-__all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of"]
+__all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of", "upload_layers"]
 
 UPLOAD_SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".kml", ".kmz", ".gpx", ".csv", ".xlsx")
 _VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml", ".gpx", ".csv", ".xlsx")
@@ -128,6 +128,20 @@ def inspect_upload(
         outside_district=_outside(frame, district),
     )
     return frame, report
+
+
+def upload_layers(
+    path: str | Path, *, file_name: str, limits: UploadLimits | None = None
+) -> tuple[str, ...]:
+    """The layers (or sheets) an uploaded file offers, to choose from before reading it."""
+    path = Path(path)
+    limits = limits or UploadLimits.from_environment()
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        return ()
+    check_size(path, limits, file_name)
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        return layers_of(_readable_source(path, suffix, Path(folder), limits, file_name), file_name)
 
 
 def _readable_source(

@@ -45,11 +45,14 @@ __all__ = [
     "Style",
     "Total",
     "check_layers",
+    "forget_session_layer",
     "get_layer",
+    "is_layer",
     "layer_source_crs",
     "layer_total",
     "layer_totals",
     "load_layer",
+    "register_session_layer",
     "total_value",
 ]
 
@@ -82,12 +85,37 @@ if len(REGISTRY) != len(LAYERS):
     raise LayerSpecError("two layer specs share a key")
 
 
+# Layers users added in their sessions (uploads), keyed by unguessable keys; the oldest go first.
+_SESSION_LAYERS: dict[str, tuple[LayerSpec, gpd.GeoDataFrame]] = {}
+MAX_SESSION_LAYERS = 200
+
+
+def register_session_layer(spec: LayerSpec, frame: gpd.GeoDataFrame) -> None:
+    """Make an uploaded layer known to get_layer and load_layer (not part of LAYERS)."""
+    if spec.key in REGISTRY:
+        raise LayerSpecError(f"'{spec.key}' is an atlas layer, not a session layer")
+    _SESSION_LAYERS[spec.key] = (spec, frame.copy())
+    while len(_SESSION_LAYERS) > MAX_SESSION_LAYERS:
+        del _SESSION_LAYERS[next(iter(_SESSION_LAYERS))]
+
+
+def forget_session_layer(key: str) -> None:
+    """Remove an uploaded layer (nothing happens if it is already gone)."""
+    _SESSION_LAYERS.pop(key, None)
+
+
+def is_layer(key: str) -> bool:
+    """Whether `key` names an atlas layer or a live session layer."""
+    return key in REGISTRY or key in _SESSION_LAYERS
+
+
 def get_layer(key: str) -> LayerSpec:
     """The spec registered under `key`; KeyError listing the known keys otherwise."""
-    try:
+    if key in REGISTRY:
         return REGISTRY[key]
-    except KeyError:
-        raise KeyError(f"no layer '{key}'; known layers: {', '.join(REGISTRY)}") from None
+    if key in _SESSION_LAYERS:
+        return _SESSION_LAYERS[key][0]
+    raise KeyError(f"no layer '{key}'; known layers: {', '.join(REGISTRY)}")
 
 
 def check_layers() -> None:
@@ -98,6 +126,8 @@ def check_layers() -> None:
 
 def load_layer(key: str) -> gpd.GeoDataFrame:
     """The layer's features in EPSG:4326 (a fresh copy of the once-loaded data)."""
+    if key in _SESSION_LAYERS:
+        return _SESSION_LAYERS[key][1].copy()
     frame, _ = _load(key, DATA_DIR)
     return frame.copy()
 

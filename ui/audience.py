@@ -17,6 +17,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "night",
         "renovation",
         "coverage",
+        "data",
         "presentation",
         "about",
     ),

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.offsets import WGS84, convert
-from layers import REGISTRY, get_layer, load_layer
+from layers import get_layer, is_layer, load_layer
 from layers.figures import CONTEXT_LAYERS, Refinements
 from ui.assets import localise_assets
 from ui.basemaps import BASEMAPS, add_basemap
@@ -29,6 +29,7 @@ from ui.maps import (
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
 from ui.state import current_basemap
+from ui.uploads_state import uploaded_keys
 
 __all__ = ["draw_map", "draw_page_map", "page_map"]
 
@@ -41,8 +42,9 @@ def page_map(
     township: str,
     categories: tuple[str, ...],
     refinements: Refinements = (),
+    uploaded: tuple[str, ...] = (),
 ) -> folium.Map:
-    """The page's map, built once per choice of language, basemap and filters."""
+    """The page's map, built once per choice of language, basemap, filters and uploaded layers."""
     datum = BASEMAPS[basemap_key].datum
     frames = filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
@@ -64,13 +66,15 @@ def page_map(
         chosen = frame[frame[emphasis.field] == emphasis.value]
         outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
         extra_legend.append((emphasis.color, emphasis.label(lang)))
+    for key in uploaded:  # the user's own data, added on the data page, answers clicks too
+        layer_group(get_layer(key), load_layer(key), lang, datum=datum).add_to(fmap)
     # The outline is drawn on top for context but lets clicks through to what lies beneath.
     district = layer_group(
         get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
     )
     district.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    styled = [spec for spec in context[1:2] + [get_layer(key) for key in page.layers]]
+    styled = [*context[1:2], *(get_layer(key) for key in (*page.layers, *uploaded))]
     legend(styled, lang, extra=extra_legend).add_to(fmap)
     return localise_assets(fmap)
 
@@ -111,7 +115,7 @@ def draw_map(
     # selection first, so the highlight drawn below is already the clicked feature's.
     clicked = _handle_click(page, st.session_state.get(state_key(page, "map")) or {}, basemap.datum)
     rendered = rendered_page_map(
-        page, lang, basemap.key, tile_url, township, categories, refinements
+        page, lang, basemap.key, tile_url, township, categories, refinements, uploaded_keys()
     )
     selection: Selection | None = st.session_state.get(state_key(page, "selection"))
     center, zoom = st.session_state.get(state_key(page, "view"), (None, None))
@@ -136,10 +140,11 @@ def rendered_page_map(
     township: str,
     categories: tuple[str, ...],
     refinements: Refinements = (),
+    uploaded: tuple[str, ...] = (),
 ) -> RenderedMap:
-    """The page's map rendered once per choice of language, basemap and filters; reruns reuse it."""
+    """The page's map rendered once per choice of language, basemap, filters and uploads."""
     return render_map(
-        page_map(page, lang, basemap_key, tile_url, township, categories, refinements)
+        page_map(page, lang, basemap_key, tile_url, township, categories, refinements, uploaded)
     )
 
 
@@ -163,6 +168,6 @@ def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, flo
         properties = drawing.get("properties") or {}
         layer = properties.get(FEATURE_LAYER_PROPERTY)
         uid = properties.get(FEATURE_ID_PROPERTY)
-        if layer in REGISTRY and uid:
+        if uid and is_layer(layer):
             st.session_state[state_key(page, "selection")] = Selection(layer, html.unescape(uid))
     return float(lon), float(lat)

@@ -13,6 +13,7 @@ from geo.export import TABLE_FORMATS, export_filename, export_table
 from layers import get_layer, load_layer
 from layers.figures import feature_figures, township_rollup
 from ui.i18n import text
+from ui.messages import plain_markdown
 from ui.registry import format_figure
 
 __all__ = ["Selection", "render_panel"]
@@ -35,7 +36,7 @@ def render_panel(
         st.info(text("panel_hint", lang))
         return
     title, table = _panel_content(selection, lang)
-    st.subheader(title)
+    st.subheader(plain_markdown(title))  # names come from data, uploads included: text only
     shown = table.assign(value=table["value"].map(_format_value))
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
     st.table(

@@ -413,3 +413,16 @@ def test_export_filename_refuses_unknown_formats() -> None:
         export_filename("统计", "geojson", table=True)
     with pytest.raises(ValueError, match="'geojson'"):
         export_filename("项目", "xlsx")
+
+
+def test_geopackage_and_shapefile_can_be_written_in_gauss_kruger(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"名称": ["甲"]}, geometry=[shapely.Point(120.45, 41.58)], crs=4326)
+    data = export_features(frame, "gpkg", layer_name="点", crs="EPSG:4549")
+    path = tmp_path / "gk.gpkg"
+    path.write_bytes(data)
+    back = gpd.read_file(path)
+    assert back.crs.to_epsg() == 4549
+    expected = frame.to_crs("EPSG:4549").geometry.iloc[0]
+    assert back.geometry.iloc[0].distance(expected) < 0.01
+    with pytest.raises(DataError, match="GeoJSON is written in EPSG:4326 only"):
+        export_features(frame, "geojson", layer_name="点", crs="EPSG:4549")

@@ -1,0 +1,294 @@
+"""数据管理 Data: upload a file, read its validation report, check it in a preview, add it.
+
+Nothing is added before the report has been shown; a refused file changes nothing.  Added
+layers belong to this session: every map page shows them in its layer control, and their
+features answer clicks in the panel like the atlas's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.crs import DISPLAY_CRS, METRIC_CRS
+from geo.errors import DataError, SwappedAxes
+from geo.export import FEATURE_FORMATS, export_features, export_filename, shapefile_problem
+from geo.offsets import BD09, GCJ02, WGS84
+from geo.upload import UPLOAD_SUFFIXES, UploadReport, inspect_upload, upload_layers
+from layers import get_layer, load_layer
+from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
+from ui.assets import localise_assets
+from ui.folium_view import render_map, show_map
+from ui.i18n import text
+from ui.maps import base_map, layer_group, outline_group
+from ui.messages import explain, plain_markdown
+from ui.state import current_lang
+from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
+
+__all__ = ["render_data_page"]
+
+KEY = "data"
+AUTO = ""
+# Coordinate systems a Chinese file may be in without saying so.
+CRS_CHOICES = {
+    AUTO: None,
+    "EPSG:4490": "CGCS2000 经纬度 / lon-lat",
+    "EPSG:4326": "WGS-84 经纬度 / lon-lat",
+    "EPSG:4549": "CGCS2000 3° GK CM 120°E（无带号 / no zone prefix）",
+    "EPSG:4528": "CGCS2000 3° GK zone 40（带号 / zone prefix）",
+    "EPSG:4527": "CGCS2000 3° GK zone 39",
+    "EPSG:4529": "CGCS2000 3° GK zone 41",
+    "EPSG:4498": "CGCS2000 6° GK zone 20",
+}
+DATUMS = (WGS84, GCJ02, BD09)
+PREVIEW_HEIGHT_PX = 420
+DEFAULT_COLOR = "#e7298a"
+
+
+def render_data_page() -> None:
+    """The whole page."""
+    lang = current_lang()
+    st.title(text("data_title", lang))
+    st.caption(text("data_intro", lang))
+    upload = st.file_uploader(
+        text("data_file", lang),
+        type=[suffix[1:] for suffix in UPLOAD_SUFFIXES],
+        help=text("data_types", lang),
+        key=f"{KEY}:file",
+    )
+    if upload is not None:
+        _check_and_add(upload.name, upload.getvalue(), lang)
+    _session_layers(lang)
+
+
+# --- reading and reporting --------------------------------------------------------------------
+
+
+def _check_and_add(name: str, data: bytes, lang: str) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        layers = _layers(digest, name, data)
+    except DataError as error:
+        _refused(error, lang)
+        return
+    layer, crs, datum, swap = _reading_choices(layers, digest, lang)
+    try:
+        frame, report = _inspected(digest, name, data, layer, crs, datum, swap)
+    except DataError as error:
+        _refused(error, lang)
+        return
+    _report(report, lang)
+    _preview(frame, report, lang)
+    _add_form(frame, report, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layers(digest: str, name: str, _data: bytes) -> tuple[str, ...]:
+    """The file's layers; cached by the digest of its bytes (the bytes are not hashed again)."""
+    with _saved(name, _data) as path:
+        return upload_layers(path, file_name=name)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _inspected(
+    digest: str,
+    name: str,
+    _data: bytes,
+    layer: str | None,
+    crs: str | None,
+    datum: str,
+    swap: bool,
+) -> tuple[gpd.GeoDataFrame, UploadReport]:
+    district = load_layer("district").geometry.union_all()
+    with _saved(name, _data) as path:
+        return inspect_upload(
+            path,
+            file_name=name,
+            district=district,
+            layer=layer,
+            crs=crs,
+            datum=datum,
+            swap_xy=swap,
+        )
+
+
+class _saved:
+    """The uploaded bytes as a file on disk for the readers, removed afterwards."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="atlas-upload-")
+        self.path = Path(self._folder.name) / f"upload{Path(name).suffix.lower()}"
+        self.path.write_bytes(data)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        self._folder.cleanup()
+
+
+def _reading_choices(
+    layers: tuple[str, ...], digest: str, lang: str
+) -> tuple[str | None, str | None, str, bool]:
+    columns = st.columns([2, 3, 2, 2])
+    layer = None
+    if len(layers) > 1:
+        layer = columns[0].selectbox(
+            text("data_layer", lang), options=list(layers), key=f"{KEY}:layer:{digest}"
+        )
+    crs = columns[1].selectbox(
+        text("data_crs", lang),
+        options=list(CRS_CHOICES),
+        format_func=lambda code: CRS_CHOICES[code] or text("data_crs_auto", lang),
+        key=f"{KEY}:crs:{digest}",
+    )
+    datum = columns[2].selectbox(
+        text("data_datum", lang),
+        options=list(DATUMS),
+        format_func=lambda key: text(f"cov_datum_{key}", lang),
+        key=f"{KEY}:datum:{digest}",
+    )
+    swap = columns[3].checkbox(text("data_swap", lang), key=f"{KEY}:swap:{digest}")
+    return layer, crs or None, datum, swap
+
+
+def _refused(error: DataError, lang: str) -> None:
+    st.error(f"{text('data_refused', lang)}。{explain(error, lang)}")
+    if isinstance(error, SwappedAxes):
+        st.info(text("data_swap", lang))
+
+
+def _report(report: UploadReport, lang: str) -> None:
+    st.subheader(text("data_report", lang))
+    types = "、".join(f"{kind} × {count}" for kind, count in report.geometry_types.items())
+    rows = [
+        (text("data_format", lang), report.format),
+        (text("data_layers", lang), "、".join(report.layers) or "—"),
+        (text("data_features", lang), f"{report.feature_count:,}"),
+        (text("data_geometry", lang), types),
+        (text("data_crs_found", lang), f"{report.crs} — {report.crs_reason}"),
+        (text("data_datum", lang), text(f"cov_datum_{report.datum}", lang)),
+        (text("data_encoding", lang), f"{report.encoding or '—'} — {report.encoding_reason}"),
+        (text("data_repaired", lang), str(len(report.repaired))),
+        (text("data_empty", lang), str(report.empty_features)),
+        (text("data_duplicates", lang), str(report.duplicate_features)),
+        (text("data_outside", lang), str(report.outside_district)),
+    ]
+    item, value = text("col_item", lang), text("col_value", lang)
+    st.table(pd.DataFrame(rows, columns=[item, value]).set_index(item))
+    if report.repaired:
+        with st.expander(f"{text('data_repaired', lang)}（{len(report.repaired)}）"):
+            st.text("\n".join(report.repaired))
+    fields = pd.DataFrame(
+        report.fields, columns=[text("data_field_name", lang), text("data_field_type", lang)]
+    )
+    with st.expander(f"{text('data_fields', lang)}（{len(fields)}）"):
+        st.dataframe(fields, hide_index=True, width="stretch")
+    if report.crs_guessed:
+        st.warning(text("data_guessed", lang, crs=report.crs))
+    if report.outside_district:
+        st.warning(text("data_outside_warning", lang, count=report.outside_district))
+
+
+def _preview(frame: gpd.GeoDataFrame, report: UploadReport, lang: str) -> None:
+    st.markdown(f"**{text('data_preview', lang)}**")
+    layers = uploaded_layers(
+        frame, title=report.file_name, source_name=report.file_name, color=DEFAULT_COLOR
+    )
+    if len(layers) > 1:
+        st.info(text("data_mixed", lang, count=len(layers)))
+    rendered = _preview_map(layers, lang)
+    if rendered is not None:
+        show_map(rendered, key=f"{KEY}:preview", height=PREVIEW_HEIGHT_PX, returned_objects=[])
+
+
+def _preview_map(layers: list[UploadedLayer], lang: str):
+    if not layers:
+        return None
+    district = load_layer("district")
+    bounds = pd.DataFrame([district.total_bounds, *(layer.frame.total_bounds for layer in layers)])
+    fmap = base_map((bounds[0].min(), bounds[1].min(), bounds[2].max(), bounds[3].max()))
+    outline_group(district, get_layer("district").title(lang), "#000000").add_to(fmap)
+    for layer in layers:
+        layer_group(layer.spec, layer.frame, lang).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return render_map(localise_assets(fmap))
+
+
+def _add_form(frame: gpd.GeoDataFrame, report: UploadReport, lang: str) -> None:
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    with st.form(f"{KEY}:add"):
+        left, middle = st.columns([3, 1])
+        title = left.text_input(text("data_name", lang), value=Path(report.file_name).stem)
+        color = middle.color_picker(text("data_color", lang), value=DEFAULT_COLOR)
+        tooltip = st.multiselect(
+            text("data_tooltip", lang), options=columns, default=columns[: min(3, len(columns))]
+        )
+        if not st.form_submit_button(text("data_add", lang), type="primary"):
+            return
+    layers = uploaded_layers(
+        frame,
+        title=title.strip() or report.file_name,
+        source_name=report.file_name,
+        color=color,
+        tooltip=tooltip,
+    )
+    add_upload(SessionUpload(title.strip() or report.file_name, report.file_name, tuple(layers)))
+    count = sum(len(layer.frame) for layer in layers)
+    st.success(text("data_added", lang, name=plain_markdown(title), count=count))
+
+
+# --- the session's layers ----------------------------------------------------------------------
+
+
+def _session_layers(lang: str) -> None:
+    st.subheader(text("data_session", lang))
+    uploads = session_uploads()
+    if not uploads:
+        st.caption(text("data_none", lang))
+        return
+    for index, upload in enumerate(uploads):
+        with st.container(border=True):
+            head, remove = st.columns([5, 1])
+            count = sum(len(layer.frame) for layer in upload.layers)
+            head.markdown(
+                f"**{plain_markdown(upload.title)}** · {plain_markdown(upload.source_name)} · {count:,}"
+            )
+            if remove.button(text("data_remove", lang), key=f"{KEY}:remove:{upload.keys[0]}"):
+                remove_upload(index)
+                st.rerun()
+            for layer in upload.layers:
+                _downloads(layer, lang)
+
+
+def _downloads(layer: UploadedLayer, lang: str) -> None:
+    crs = st.radio(
+        text("data_download_crs", lang),
+        options=[DISPLAY_CRS, METRIC_CRS],
+        format_func=lambda code: text("data_wgs84" if code == DISPLAY_CRS else "data_gk", lang),
+        horizontal=True,
+        key=f"{KEY}:crs:{layer.spec.key}",
+    )
+    data = original_columns(layer)
+    formats = [f for f in FEATURE_FORMATS if crs == DISPLAY_CRS or f in ("gpkg", "shp")]
+    problem = shapefile_problem(data)
+    if problem:
+        formats.remove("shp")
+        st.caption(f"Shapefile: {problem}")
+    title = layer.spec.title(lang)
+    for column, fmt in zip(st.columns(len(FEATURE_FORMATS)), formats, strict=False):
+        export = FEATURE_FORMATS[fmt]
+        column.download_button(
+            label=f"{title} · {export.label_en if lang == 'en' else export.label_zh}",
+            data=lambda fmt=fmt: export_features(data, fmt, layer_name=title, crs=crs),
+            file_name=export_filename(title, fmt),
+            mime=export.mime,
+            key=f"{KEY}:download:{layer.spec.key}:{fmt}:{crs}",
+            on_click="ignore",
+        )

@@ -1,0 +1,91 @@
+"""Data problems explained in the reader's language: the file is named, then what is wrong.
+
+geo raises DataError with an English problem text; here the common problems of uploaded files
+get a Chinese explanation too.  Anything not listed is shown as geo wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.errors import DataError
+
+__all__ = ["explain", "plain_markdown"]
+
+# (pattern on the English problem, Chinese explanation with the pattern's named groups)
+_CHINESE = (
+    (r"a zip bomb is refused", "压缩比异常（疑似压缩炸弹），已拒绝。"),
+    (r"more than the (?P<mb>\d+) MB allowed", "解压后超过允许的 {mb} MB，已拒绝。"),
+    (
+        r"too large: (?P<size>[\d.]+) MB, the limit is (?P<mb>\d+) MB",
+        "文件过大：{size} MB，上限 {mb} MB。",
+    ),
+    (
+        r"holds (?P<n>\d+) files, more than the (?P<max>\d+) allowed",
+        "压缩包内有 {n} 个文件，超过上限 {max} 个。",
+    ),
+    (
+        r"member '(?P<name>.*)' would be written outside",
+        "压缩包成员“{name}”的路径指向解压目录之外，已拒绝。",
+    ),
+    (
+        r"holds another archive \('(?P<name>.*)'\)",
+        "压缩包内还有压缩包（{name}），请解压后上传其中的数据。",
+    ),
+    (r"is encrypted", "压缩包成员已加密，无法读取。"),
+    (r"symbolic link", "压缩包内含符号链接，已拒绝。"),
+    (r"not a readable zip archive", "不是可读取的 ZIP 压缩包（文件损坏或格式不符）。"),
+    (
+        r"the (?P<part>\.\w+) file is missing",
+        "缺少 {part} 文件：Shapefile 需要 .shp、.shx 和 .dbf 三个文件。",
+    ),
+    (r"the (?P<part>\.\w+) file is truncated", "{part} 文件不完整（被截断或损坏）。"),
+    (
+        r"the (?P<part>\.\w+) file is not a shapefile part",
+        "{part} 文件不是有效的 Shapefile 组成文件。",
+    ),
+    (
+        r"holds (?P<a>\d+) shapes but the \.dbf (?P<b>\d+) records",
+        ".shp 有 {a} 个图形而 .dbf 有 {b} 条记录，两者不匹配。",
+    ),
+    (r"the \.prj file cannot be read by PROJ", ".prj 坐标系文件无法识别。"),
+    (
+        r"not valid|neither UTF-8 nor GB18030|cannot decode|encoding",
+        "文字编码无法识别（不是 UTF-8，也不是 GBK/GB18030）。",
+    ),
+    (r"coordinates that are not numbers", "部分要素的坐标不是数字（NaN 或无穷大）。"),
+    (
+        r"look like latitude and longitude swapped",
+        "坐标看起来经纬度写反了，可勾选“交换经纬度”后重试。",
+    ),
+    (
+        r"none can be guessed",
+        "文件没有坐标系，且无法从坐标推断；坐标可能超出合理范围，请选择坐标系。",
+    ),
+    (r"no coordinate columns", "表格中找不到坐标列（经度/纬度、lon/lat、x/y）。"),
+    (r"unsupported file type", "不支持的文件类型。"),
+    (r"several layers", "文件包含多个图层，请先选择一个。"),
+    (r"empty", "文件中没有要素。"),
+    (
+        r"several shapefiles|must hold one shapefile",
+        "压缩包应只包含一个 Shapefile 或一个数据文件。",
+    ),
+)
+
+
+def explain(error: DataError, lang: str) -> str:
+    """`file: explanation` in `lang`; the English detail follows a Chinese explanation."""
+    if lang != "en":
+        for pattern, chinese in _CHINESE:
+            match = re.search(pattern, error.problem)
+            if match:
+                return f"{error.source}：{chinese.format(**match.groupdict())}（{error.problem}）"
+    return f"{error.source}: {error.problem}"
+
+
+def plain_markdown(value: str) -> str:
+    """Text shown as itself where Streamlit renders markdown: every markup character escaped."""
+    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in value)
+
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
