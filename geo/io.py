@@ -556,7 +556,7 @@ def _read_excel(path: Path, label: str, sheet: str | None) -> _Loaded:
         if sheet is not None and sheet not in names:
             raise DataError(label, f"no sheet {sheet!r}; sheets: {', '.join(names)}")
         chosen = sheet if sheet is not None else names[0]
-        table = sheets.parse(chosen)
+        table = pd.read_excel(sheets, sheet_name=chosen)
     frame = _table_points(table, label)
     reason = "Excel workbooks store text as Unicode"
     return _Loaded(
