@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
+# The store tests run against a real PostgreSQL with PostGIS, from Debian's packages.
+POSTGIS := /usr/share/postgresql/15/extension/postgis.control
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := static/vendor/.installed
 
@@ -40,6 +42,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+$(POSTGIS):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 postgresql-15-postgis-3
+
 run: $(VENV)/.runtime-installed $(VENDOR)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
@@ -47,7 +53,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint $(VENDOR) $(CHROMIUM)
+test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS)
 	$(BIN)/python -m pytest
 
 # Rendering benchmark (issue 4): the app's map path against GeoDataFrame.explore() in Chromium.

@@ -20,18 +20,24 @@ import pandas as pd
 from geo.errors import DataError
 
 __all__ = [
+    "DATABASE_URL_ENV",
     "DATUMS",
     "DEFAULT_VISITS_DB",
+    "IMPORT_COLUMNS",
     "VISITS_DB_ENV",
+    "VISIT_COLUMNS",
     "ImportRecord",
     "ImportResult",
     "SqliteVisitStore",
     "Visit",
     "VisitStore",
     "open_visit_store",
+    "typed_frame",
 ]
 
 VISITS_DB_ENV = "ATLAS_VISITS_DB"
+# One setting moves the atlas to a shared PostGIS database (layers and visits).
+DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 DEFAULT_VISITS_DB = Path(__file__).resolve().parents[1] / "data" / "field" / "visits.sqlite"
 DATUMS = ("WGS84", "GCJ02", "BD09")
 
@@ -210,12 +216,13 @@ def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def _typed_frame(rows: list[tuple], columns: dict[str, str]) -> pd.DataFrame:
-    """Rows as a frame with the given column dtypes; UTC times parsed from ISO 8601 text."""
+def typed_frame(rows: list[tuple], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows as a frame with the given column dtypes; UTC times from ISO 8601 text or datetimes."""
     frame = pd.DataFrame.from_records(rows, columns=list(columns))
     for name, dtype in columns.items():
         if dtype == UTC_TIME:
-            parsed = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+            text = frame[name].map(lambda v: isinstance(v, str)).all()
+            parsed = pd.to_datetime(frame[name], utc=True, format="ISO8601" if text else None)
             frame[name] = parsed.astype(UTC_TIME)
         else:
             frame[name] = frame[name].astype(dtype)
@@ -259,7 +266,7 @@ class SqliteVisitStore:
             " lon, lat, distance_m, source_row FROM visits"
             " WHERE ? IS NULL OR target_layer = ? ORDER BY visited_at, id"
         )
-        return _typed_frame(self._read(query, (target_layer, target_layer)), VISIT_COLUMNS)
+        return typed_frame(self._read(query, (target_layer, target_layer)), VISIT_COLUMNS)
 
     def imports(self) -> pd.DataFrame:
         """Every import with its counts, oldest first."""
@@ -267,7 +274,7 @@ class SqliteVisitStore:
             "SELECT id, file_name, team, datum, points, recorded, duplicates, imported_at"
             " FROM imports ORDER BY id"
         )
-        return _typed_frame(self._read(query), IMPORT_COLUMNS)
+        return typed_frame(self._read(query), IMPORT_COLUMNS)
 
     @staticmethod
     def _insert_import(connection: sqlite3.Connection, record: ImportRecord) -> int:
@@ -388,6 +395,16 @@ class SqliteVisitStore:
 
 
 def open_visit_store(path: Path | str | None = None) -> VisitStore:
-    """The configured store: `path`, else $ATLAS_VISITS_DB, else DEFAULT_VISITS_DB."""
-    configured = path or os.environ.get(VISITS_DB_ENV) or DEFAULT_VISITS_DB
+    """The configured store: `path` (a file or a postgresql:// URL), else $ATLAS_DATABASE_URL,
+    else $ATLAS_VISITS_DB, else DEFAULT_VISITS_DB."""
+    configured = (
+        path
+        or os.environ.get(DATABASE_URL_ENV)
+        or os.environ.get(VISITS_DB_ENV)
+        or DEFAULT_VISITS_DB
+    )
+    if str(configured).startswith(("postgresql://", "postgres://")):
+        from fieldwork.postgis_store import PostgisVisitStore  # only a shared deployment needs it
+
+        return PostgisVisitStore(str(configured))
     return SqliteVisitStore(Path(configured).expanduser())

@@ -1,4 +1,5 @@
-"""Tests for fieldwork.store: visits in SQLite, whole imports, crashes and concurrent writers."""
+"""The visit stores, SQLite and PostGIS, held to one contract: whole imports, duplicates, crashes
+and concurrent writers; then what only the SQLite file has to get right."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
+import psycopg
 import pytest
 
+from fieldwork.postgis_store import PostgisVisitStore
 from fieldwork.store import (
+    DATABASE_URL_ENV,
     DEFAULT_VISITS_DB,
     VISITS_DB_ENV,
     ImportRecord,
@@ -51,29 +55,29 @@ IMPORT_COLUMNS = [
     "imported_at",
 ]
 
-# Run in a child process: import `count` visits of `team`, optionally waiting for a start file
-# (after printing "ready") and optionally dying with os._exit(1) after `crash_after` visits.
+# Run in a child process: import `count` visits of `team` into the store `target` (a file or a
+# database URL), waiting for a start file in `sync` (after printing "ready") and optionally
+# dying with os._exit(1) after `crash_after` visits.
 WORKER = """
 import os, sys, time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from fieldwork.store import ImportRecord, SqliteVisitStore, Visit
+from fieldwork.store import ImportRecord, Visit, open_visit_store
 
-db, team, count, crash_after, start_file = sys.argv[1:6]
+target, team, count, crash_after, sync = sys.argv[1:6]
 count, crash_after = int(count), int(crash_after)
-if start_file:
-    print("ready", flush=True)
-    deadline = time.monotonic() + 15
-    while not Path(start_file).exists():
-        if time.monotonic() > deadline:
-            sys.exit("start file never appeared")
-        time.sleep(0.001)
-store = SqliteVisitStore(db)
+print("ready", flush=True)
+deadline = time.monotonic() + 15
+while not (Path(sync) / "start").exists():
+    if time.monotonic() > deadline:
+        sys.exit("start file never appeared")
+    time.sleep(0.001)
+store = open_visit_store(target)
 
 def visits():
     for i in range(count):
         if i == crash_after:
-            Path(db + ".crashing").touch()
+            (Path(sync) / "crashing").touch()
             os._exit(1)
         when = datetime(2026, 5, 1, tzinfo=UTC) + timedelta(minutes=i)
         yield Visit("villages", f"{team}-{i}", when, team, "", 120.5, 41.5, 1.0, f"row {i + 1}")
@@ -114,9 +118,11 @@ def stored_visits(frame: pd.DataFrame) -> list[Visit]:
     return [Visit(**{name: row[name] for name in names}) for _, row in frame.iterrows()]
 
 
-def run_worker(db: Path, team: str, count: int, crash_after: int = -1) -> subprocess.Popen:
-    """Start WORKER in a child process that waits for `db`.start before importing."""
-    arguments = [str(db), team, str(count), str(crash_after), str(db) + ".start"]
+def run_worker(
+    target: str, sync: Path, team: str, count: int, crash_after: int = -1
+) -> subprocess.Popen:
+    """Start WORKER in a child process that waits for `sync`/start before importing."""
+    arguments = [target, team, str(count), str(crash_after), str(sync)]
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, *arguments],
         cwd=REPO_ROOT,
@@ -127,26 +133,42 @@ def run_worker(db: Path, team: str, count: int, crash_after: int = -1) -> subpro
     )
 
 
-def start_workers(db: Path, workers: list[subprocess.Popen]) -> None:
+def start_workers(sync: Path, workers: list[subprocess.Popen]) -> None:
     """Release workers together once every one of them is ready, then wait for them."""
     for worker in workers:
         assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-    Path(str(db) + ".start").touch()
+    (sync / "start").touch()
     for worker in workers:
         worker.wait(timeout=60)
 
 
+@pytest.fixture(params=["sqlite", "postgis"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store lives: a new SQLite file, or a new database on the real PostGIS server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "field" / "visits.sqlite")
+    return request.getfixturevalue("postgis_url")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteVisitStore:
-    return SqliteVisitStore(tmp_path / "visits.sqlite")
+def store(target: str) -> VisitStore:
+    return open_visit_store(target)
 
 
-def test_store_is_a_visit_store(store: SqliteVisitStore) -> None:
+@pytest.fixture
+def sync(tmp_path: Path) -> Path:
+    folder = tmp_path / "sync"
+    folder.mkdir()
+    return folder
+
+
+def test_store_is_a_visit_store(store: VisitStore, target: str) -> None:
     assert isinstance(store, VisitStore)
-    assert store.path.is_file()
+    expected = SqliteVisitStore if not target.startswith("postgresql") else PostgisVisitStore
+    assert isinstance(store, expected)
 
 
-def test_empty_store_gives_empty_frames_with_columns(store: SqliteVisitStore) -> None:
+def test_empty_store_gives_empty_frames_with_columns(store: VisitStore) -> None:
     visits, imports = store.visits(), store.imports()
     assert list(visits.columns) == VISIT_COLUMNS and visits.empty
     assert list(imports.columns) == IMPORT_COLUMNS and imports.empty
@@ -154,7 +176,7 @@ def test_empty_store_gives_empty_frames_with_columns(store: SqliteVisitStore) ->
     assert str(imports["imported_at"].dtype) == "datetime64[ns, UTC]"
 
 
-def test_round_trip_keeps_values_and_instants(store: SqliteVisitStore) -> None:
+def test_round_trip_keeps_values_and_instants(store: VisitStore) -> None:
     in_beijing_time = datetime(2026, 5, 1, 17, 30, 15, 123456, tzinfo=UTC_PLUS_8)
     visits = [
         make_visit("v2", minutes=90, note="门前有积水", distance_m=3.25, source_row="row 3"),
@@ -196,7 +218,7 @@ def test_round_trip_keeps_values_and_instants(store: SqliteVisitStore) -> None:
     ]
 
 
-def test_duplicates_are_reported_and_not_stored_twice(store: SqliteVisitStore) -> None:
+def test_duplicates_are_reported_and_not_stored_twice(store: VisitStore) -> None:
     first = make_visit("v1", minutes=0)
     store.record_import(make_record(), [first])
     same_minute = make_visit("v1", minutes=0.5, note="second check-in")
@@ -223,7 +245,7 @@ def test_duplicates_are_reported_and_not_stored_twice(store: SqliteVisitStore) -
     assert list(store.imports()["duplicates"]) == [0, 3]
 
 
-def test_failure_mid_import_leaves_store_as_it_was(store: SqliteVisitStore) -> None:
+def test_failure_mid_import_leaves_store_as_it_was(store: VisitStore) -> None:
     store.record_import(make_record(points=3), many_visits(3, prefix="earlier"))
     visits_before, imports_before = store.visits(), store.imports()
 
@@ -241,37 +263,38 @@ def test_failure_mid_import_leaves_store_as_it_was(store: SqliteVisitStore) -> N
     assert len(store.visits()) == 53 and len(store.imports()) == 2
 
 
-def test_crash_mid_import_leaves_store_as_it_was(tmp_path: Path) -> None:
-    path = tmp_path / "visits.sqlite"
-    store = SqliteVisitStore(path)
+def test_crash_mid_import_leaves_store_as_it_was(
+    store: VisitStore, target: str, sync: Path
+) -> None:
     store.record_import(make_record(points=3), many_visits(3, prefix="earlier"))
     visits_before, imports_before = store.visits(), store.imports()
 
-    worker = run_worker(path, "crashing", count=200, crash_after=100)
-    start_workers(path, [worker])
+    worker = run_worker(target, sync, "crashing", count=200, crash_after=100)
+    start_workers(sync, [worker])
 
     assert worker.returncode == 1, worker.stderr.read()
-    assert Path(str(path) + ".crashing").exists()  # it died inside the import
-    reopened = SqliteVisitStore(path)
+    assert (sync / "crashing").exists()  # it died inside the import
+    reopened = open_visit_store(target)
     pd.testing.assert_frame_equal(reopened.visits(), visits_before)
     pd.testing.assert_frame_equal(reopened.imports(), imports_before)
     assert len(reopened.record_import(make_record(), many_visits(10)).recorded) == 10
 
 
-@pytest.mark.parametrize("store_exists", [True, False], ids=["existing store", "new file"])
-def test_concurrent_importers_both_keep_their_visits(tmp_path: Path, store_exists: bool) -> None:
-    path = tmp_path / "field" / "visits.sqlite"
+@pytest.mark.parametrize("store_exists", [True, False], ids=["existing store", "new store"])
+def test_concurrent_importers_both_keep_their_visits(
+    target: str, sync: Path, store_exists: bool
+) -> None:
     if store_exists:
-        SqliteVisitStore(path)
-    else:
-        path.parent.mkdir()
-    workers = [run_worker(path, team, count=300) for team in ("A", "B")]
+        open_visit_store(target)
+    elif not target.startswith("postgresql"):
+        Path(target).parent.mkdir()
+    workers = [run_worker(target, sync, team, count=300) for team in ("A", "B")]
 
-    start_workers(path, workers)
+    start_workers(sync, workers)
 
     for worker in workers:
         assert worker.returncode == 0, worker.stderr.read()
-    store = SqliteVisitStore(path)
+    store = open_visit_store(target)
     visits = store.visits()
     assert len(visits) == 600
     expected = {(team, f"{team}-{i}") for team in ("A", "B") for i in range(300)}
@@ -281,7 +304,8 @@ def test_concurrent_importers_both_keep_their_visits(tmp_path: Path, store_exist
     assert list(imports["recorded"]) == [300, 300]
 
 
-def test_an_import_does_not_rewrite_the_file(store: SqliteVisitStore) -> None:
+def test_an_import_does_not_rewrite_the_file(tmp_path: Path) -> None:
+    store = SqliteVisitStore(tmp_path / "visits.sqlite")
     store.record_import(make_record(points=20), many_visits(20, prefix="first"))
     inode_before = os.stat(store.path).st_ino
     first_visits = store.visits()
@@ -375,3 +399,34 @@ def test_naive_datetimes_are_refused() -> None:
 def test_unknown_datum_is_refused() -> None:
     with pytest.raises(ValueError, match="datum"):
         ImportRecord("f.csv", "A", "CGCS2000", 1, START)
+
+
+def test_postgis_keeps_visit_points_as_indexed_geometry(postgis_url: str) -> None:
+    store = open_visit_store(postgis_url)
+    store.record_import(make_record(points=2), many_visits(2))
+    with psycopg.connect(postgis_url) as connection:
+        srid, kind = connection.execute(
+            "SELECT DISTINCT ST_SRID(geom), GeometryType(geom) FROM atlas_visits"
+        ).fetchone()
+        indexes = {
+            row[0]
+            for row in connection.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'atlas_visits'"
+            )
+        }
+    assert (srid, kind) == (4326, "POINT")
+    assert "atlas_visits_geom" in indexes
+
+
+def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://atlas:secret@/nowhere?host={tmp_path}&port=1"
+    with pytest.raises(DataError, match="cannot connect") as caught:
+        open_visit_store(url)
+    assert "secret" not in str(caught.value) and "dbname=nowhere" in str(caught.value)
+
+
+def test_the_database_url_setting_moves_visits_to_postgis(
+    postgis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, postgis_url)
+    assert isinstance(open_visit_store(), PostgisVisitStore)

@@ -1,0 +1,164 @@
+"""The visit store in PostGIS, for a shared deployment: the same `VisitStore`, server-side.
+
+One transaction per import; `INSERT … ON CONFLICT DO NOTHING` on (target, team, minute), so
+concurrent imports from several app processes keep every record and report repeats as
+duplicates.  Visit points are PostGIS geometries (EPSG:4326) with a spatial index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC
+
+import pandas as pd
+import psycopg
+
+from fieldwork.store import (
+    IMPORT_COLUMNS,
+    VISIT_COLUMNS,
+    ImportRecord,
+    ImportResult,
+    Visit,
+    typed_frame,
+)
+from geo.errors import DataError
+
+__all__ = ["PostgisVisitStore", "redacted"]
+
+SCHEMA_LOCK = 7_204_117  # pg_advisory_xact_lock key: one process creates the tables
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE TABLE IF NOT EXISTS atlas_imports (
+    id BIGSERIAL PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    team TEXT NOT NULL,
+    datum TEXT NOT NULL,
+    points INTEGER NOT NULL,
+    recorded INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    imported_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS atlas_visits (
+    id BIGSERIAL PRIMARY KEY,
+    import_id BIGINT NOT NULL REFERENCES atlas_imports(id),
+    target_layer TEXT NOT NULL,
+    target_uid TEXT NOT NULL,
+    visited_at TIMESTAMPTZ NOT NULL,
+    visited_minute TIMESTAMPTZ NOT NULL,
+    team TEXT NOT NULL,
+    note TEXT NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    distance_m DOUBLE PRECISION NOT NULL,
+    source_row TEXT NOT NULL,
+    geom geometry(Point, 4326) NOT NULL,
+    CONSTRAINT atlas_visits_once_per_minute UNIQUE (target_layer, target_uid, team, visited_minute)
+);
+CREATE INDEX IF NOT EXISTS atlas_visits_geom ON atlas_visits USING GIST (geom);
+CREATE INDEX IF NOT EXISTS atlas_visits_target ON atlas_visits (target_layer, target_uid, visited_at);
+"""
+_INSERT_VISIT = """
+INSERT INTO atlas_visits (import_id, target_layer, target_uid, visited_at, visited_minute, team,
+    note, lon, lat, distance_m, source_row, geom)
+VALUES (%s, %s, %s, %s, date_trunc('minute', %s::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+    %s, %s, %s, %s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326))
+ON CONFLICT ON CONSTRAINT atlas_visits_once_per_minute DO NOTHING
+"""
+
+
+def redacted(url: str) -> str:
+    """The database URL without its password, to name it in messages."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    info.pop("password", None)
+    return " ".join(f"{key}={value}" for key, value in sorted(info.items()))
+
+
+class PostgisVisitStore:
+    """A `VisitStore` in a PostGIS database shared by every app process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = redacted(url)
+        with self._connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            connection.execute(SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"PostgisVisitStore({self.name!r})"
+
+    def record_import(self, record: ImportRecord, visits: Iterable[Visit]) -> ImportResult:
+        """Store one import and its visits in one transaction; skip visits already stored."""
+        recorded: list[Visit] = []
+        duplicates: list[Visit] = []
+        with self._connection() as connection, connection.transaction():
+            import_id = connection.execute(
+                "INSERT INTO atlas_imports (file_name, team, datum, points, imported_at)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (
+                    record.file_name,
+                    record.team,
+                    record.datum,
+                    int(record.points),
+                    record.imported_at,
+                ),
+            ).fetchone()[0]
+            for visit in visits:
+                cursor = connection.execute(_INSERT_VISIT, _visit_row(import_id, visit))
+                (recorded if cursor.rowcount == 1 else duplicates).append(visit)
+            connection.execute(
+                "UPDATE atlas_imports SET recorded = %s, duplicates = %s WHERE id = %s",
+                (len(recorded), len(duplicates), import_id),
+            )
+        return ImportResult(int(import_id), tuple(recorded), tuple(duplicates))
+
+    def visits(self, target_layer: str | None = None) -> pd.DataFrame:
+        """Stored visits (of one layer, or all), ordered by time of visit."""
+        rows = self._read(
+            "SELECT import_id, target_layer, target_uid, visited_at, team, note, lon, lat,"
+            " distance_m, source_row FROM atlas_visits"
+            " WHERE %s::text IS NULL OR target_layer = %s ORDER BY visited_at, id",
+            (target_layer, target_layer),
+        )
+        return typed_frame(rows, VISIT_COLUMNS)
+
+    def imports(self) -> pd.DataFrame:
+        """Every import with its counts, oldest first."""
+        rows = self._read(
+            "SELECT id, file_name, team, datum, points, recorded, duplicates, imported_at"
+            " FROM atlas_imports ORDER BY id"
+        )
+        return typed_frame(rows, IMPORT_COLUMNS)
+
+    def _read(self, query: str, parameters: tuple = ()) -> list[tuple]:
+        with self._connection() as connection:
+            return connection.execute(query, parameters).fetchall()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        """A connection (closed afterwards); DataError naming the database if none can be made."""
+        try:
+            connection = psycopg.connect(self.url, connect_timeout=10, autocommit=True)
+        except psycopg.OperationalError as error:
+            raise DataError(self.name, f"cannot connect to the database ({error})") from error
+        with connection:
+            yield connection
+
+
+def _visit_row(import_id: int, visit: Visit) -> tuple:
+    at = visit.visited_at.astimezone(UTC)
+    return (
+        import_id,
+        visit.target_layer,
+        visit.target_uid,
+        at,
+        at,
+        visit.team,
+        visit.note,
+        float(visit.lon),
+        float(visit.lat),
+        float(visit.distance_m),
+        visit.source_row,
+        float(visit.lon),
+        float(visit.lat),
+    )

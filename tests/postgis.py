@@ -1,0 +1,105 @@
+"""A private PostgreSQL + PostGIS server for the tests: started in a temporary folder on a free
+port (unix socket only), stopped afterwards. Debian's packages, installed by `make test`."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+TEMPLATE = "atlas_template"
+USER = "atlas"
+_NAMES = itertools.count(1)
+
+
+def postgres_bin() -> Path | None:
+    """The newest installed PostgreSQL's bin folder, or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    """A running server: its folder (data and socket), port and binaries."""
+
+    folder: Path
+    port: int
+    bin: Path
+
+    def url(self, database: str) -> str:
+        return f"postgresql://{USER}@/{database}?host={self.folder}&port={self.port}"
+
+    def new_database(self) -> str:
+        """A fresh database with PostGIS (copied from the template); its URL."""
+        name = f"test_{os.getpid()}_{next(_NAMES)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}')
+        return self.url(name)
+
+    def stop(self) -> None:
+        _run(self, [self.bin / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"])
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _as_postgres() -> list[str]:
+    """initdb and the server refuse to run as root: as root, run them as 'postgres'."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def _run(cluster: Cluster, command: list) -> None:
+    subprocess.run(
+        [*_as_postgres(), *map(str, command)], check=True, capture_output=True, cwd=cluster.folder
+    )
+
+
+def start_cluster() -> Cluster:
+    """Initialise and start a server with a template database holding PostGIS."""
+    binaries = postgres_bin()
+    if binaries is None:
+        raise RuntimeError(
+            "PostgreSQL is not installed: `make test` installs postgresql-15-postgis-3"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+    cluster = Cluster(folder, _free_port(), binaries)
+    _run(
+        cluster,
+        [binaries / "initdb", "-D", folder / "data", "-U", USER, "--auth=trust", "-E", "UTF8"],
+    )
+    options = f"-p {cluster.port} -k {folder} -c listen_addresses='' -c fsync=off"
+    _run(
+        cluster,
+        [
+            binaries / "pg_ctl",
+            "-D",
+            folder / "data",
+            "-o",
+            options,
+            "-l",
+            folder / "log",
+            "-w",
+            "start",
+        ],
+    )
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {TEMPLATE}")
+    with psycopg.connect(cluster.url(TEMPLATE), autocommit=True) as connection:
+        connection.execute("CREATE EXTENSION postgis")
+    return cluster
