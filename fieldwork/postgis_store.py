@@ -23,8 +23,9 @@ from fieldwork.store import (
     typed_frame,
 )
 from geo.errors import DataError
+from geo.postgis import redacted
 
-__all__ = ["PostgisVisitStore", "redacted"]
+__all__ = ["PostgisVisitStore"]
 
 SCHEMA_LOCK = 7_204_117  # pg_advisory_xact_lock key: one process creates the tables
 SCHEMA = """
@@ -65,13 +66,6 @@ VALUES (%s, %s, %s, %s, date_trunc('minute', %s::timestamptz AT TIME ZONE 'UTC')
     %s, %s, %s, %s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326))
 ON CONFLICT ON CONSTRAINT atlas_visits_once_per_minute DO NOTHING
 """
-
-
-def redacted(url: str) -> str:
-    """The database URL without its password, to name it in messages."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    info.pop("password", None)
-    return " ".join(f"{key}={value}" for key, value in sorted(info.items()))
 
 
 class PostgisVisitStore:

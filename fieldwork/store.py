@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from geo.errors import DataError
+from geo.postgis import DATABASE_URL_ENV
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -36,8 +37,6 @@ __all__ = [
 ]
 
 VISITS_DB_ENV = "ATLAS_VISITS_DB"
-# One setting moves the atlas to a shared PostGIS database (layers and visits).
-DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 DEFAULT_VISITS_DB = Path(__file__).resolve().parents[1] / "data" / "field" / "visits.sqlite"
 DATUMS = ("WGS84", "GCJ02", "BD09")
 

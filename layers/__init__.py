@@ -8,9 +8,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import psycopg
 
+from geo.crs import DISPLAY_CRS
 from geo.errors import DataError
 from geo.io import read_vector_with_report
+from geo.postgis import DATABASE_URL_ENV, read_layer, redacted, table_name
 from geo.stats import summarise
 from layers import (
     aixin_base,
@@ -45,6 +48,7 @@ __all__ = [
     "Style",
     "Total",
     "check_layers",
+    "database_url",
     "forget_session_layer",
     "get_layer",
     "is_layer",
@@ -121,21 +125,21 @@ def get_layer(key: str) -> LayerSpec:
 def check_layers() -> None:
     """Load every registered layer once (cached); DataError naming the first bad file."""
     for spec in LAYERS:
-        _load(spec.key, DATA_DIR)
+        _load(spec.key, DATA_DIR, database_url())
 
 
 def load_layer(key: str) -> gpd.GeoDataFrame:
     """The layer's features in EPSG:4326 (a fresh copy of the once-loaded data)."""
     if key in _SESSION_LAYERS:
         return _SESSION_LAYERS[key][1].copy()
-    frame, _ = _load(key, DATA_DIR)
+    frame, _ = _load(key, DATA_DIR, database_url())
     return frame.copy()
 
 
 def layer_source_crs(key: str) -> str:
     """The CRS the layer's file is stored in (as read from it, or as guessed)."""
-    _, report = _load(key, DATA_DIR)
-    return report.crs_source
+    _, source_crs = _load(key, DATA_DIR, database_url())
+    return source_crs
 
 
 def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -179,14 +183,42 @@ def _full_total(key: str, total_key: str) -> float:
     return total_value(total, load_layer(key))
 
 
+def database_url() -> str | None:
+    """The shared PostGIS database the atlas reads its layers from, if one is configured."""
+    return os.environ.get(DATABASE_URL_ENV) or None
+
+
 @cache
-def _load(key: str, data_dir: Path):
+def _load(key: str, data_dir: Path, url: str | None) -> tuple[gpd.GeoDataFrame, str]:
+    """The layer's features (EPSG:4326) and the CRS its source was stored in."""
     spec = get_layer(key)
-    path = data_dir / spec.source
-    frame, report = read_vector_with_report(path)
+    if url is not None:
+        frame, source_crs = _load_from_database(key, url)
+        where = f"{redacted(url)} {table_name(key)}"
+    else:
+        frame, report = read_vector_with_report(data_dir / spec.source)
+        source_crs, where = report.crs_source, data_dir / spec.source
     missing = [f.name for f in spec.fields if f.name not in frame.columns]
     if missing:
         raise DataError(
-            path, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}"
+            where, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}"
         )
-    return frame, report
+    return frame, source_crs
+
+
+def _load_from_database(key: str, url: str) -> tuple[gpd.GeoDataFrame, str]:
+    name = redacted(url)
+    try:
+        with psycopg.connect(url, connect_timeout=10) as connection:
+            found = connection.execute(
+                "SELECT source_crs FROM atlas_layers WHERE key = %s", (key,)
+            ).fetchone()
+            if found is None:
+                raise DataError(
+                    name, f"layer '{key}' is not loaded: run scripts/postgis_layers.py load"
+                )
+            return read_layer(connection, table_name(key)).to_crs(DISPLAY_CRS), found[0]
+    except psycopg.errors.UndefinedTable as error:
+        raise DataError(name, "no atlas layers here: run scripts/postgis_layers.py load") from error
+    except psycopg.OperationalError as error:
+        raise DataError(name, f"cannot connect to the database ({error})") from error
