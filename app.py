@@ -6,8 +6,8 @@ import streamlit as st
 
 from geo.errors import DataError
 from layers import check_layers
+from ui.access import allowed_pages
 from ui.assets import missing_assets
-from ui.audience import pages_for, server_audience
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
 
@@ -40,9 +40,11 @@ if missing := missing_assets():
     st.stop()
 
 try:
-    allowed = pages_for(server_audience())  # from the server's configuration, never the URL
-except ValueError as error:
+    allowed = allowed_pages(lang)  # who signed in, or the server's audience; never the URL
+except (ValueError, DataError) as error:
     st.error(f"{text('audience_error', lang)}：{error}")
+    st.stop()
+if allowed is None:  # the sign-in form is showing
     st.stop()
 shown = [page for page in PAGES if page[4] in allowed]
 navigation = st.navigation(

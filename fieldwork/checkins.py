@@ -243,11 +243,13 @@ def import_checkins(
     fallback_time: datetime | None = None,
     file_name: str | None = None,
     now: datetime | None = None,
+    townships: Sequence[str] | None = None,
 ) -> CheckinReport:
     """Read, match and record one file; a report row for every point of it.
 
     `team` is used where the file names none; `fallback_time` (aware) where a point has no
-    time.  All visits of the file are recorded in one transaction, or none (on any error).
+    time; `townships` limits the targets to those townships (a field team's own).
+    All visits of the file are recorded in one transaction, or none (on any error).
     """
     label = file_name or Path(path).name
     if fallback_time is not None and fallback_time.tzinfo is None:
@@ -258,7 +260,7 @@ def import_checkins(
         points["visited_at"] = points["visited_at"].fillna(
             pd.Timestamp(fallback_time).tz_convert("UTC")
         )
-    rows = _match(points, target_set, tolerance_m)
+    rows = _match(points, target_set, tolerance_m, townships)
     if (rows["status"].eq("pending") & rows["team"].eq("")).any():
         raise DataError(label, "the file names no team for some points: enter the team")
     visits = [_visit(row, target_set) for row in rows[rows["status"] == "pending"].itertuples()]
@@ -279,7 +281,12 @@ def import_checkins(
     return CheckinReport(label, rows[REPORT_COLUMNS], result.import_id, recorded)
 
 
-def _match(points: gpd.GeoDataFrame, target_set: TargetSet, tolerance_m: float) -> pd.DataFrame:
+def _match(
+    points: gpd.GeoDataFrame,
+    target_set: TargetSet,
+    tolerance_m: float,
+    townships: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Each point's status before recording ('pending' when it will be recorded) and target."""
     rows = pd.DataFrame(
         {
@@ -304,7 +311,7 @@ def _match(points: gpd.GeoDataFrame, target_set: TargetSet, tolerance_m: float) 
     rows.loc[(rows["status"] == "pending") & points["visited_at"].isna(), "status"] = "no_time"
     candidates = rows["status"] == "pending"
     if candidates.any():
-        nearest = _nearest_targets(points[candidates], target_set, tolerance_m)
+        nearest = _nearest_targets(points[candidates], target_set, tolerance_m, townships)
         rows.loc[nearest.index, ["target_uid", "target_name", "distance_m"]] = nearest[
             ["uid", "name", "distance_m"]
         ].to_numpy()
@@ -314,9 +321,15 @@ def _match(points: gpd.GeoDataFrame, target_set: TargetSet, tolerance_m: float) 
 
 
 def _nearest_targets(
-    points: gpd.GeoDataFrame, target_set: TargetSet, tolerance_m: float
+    points: gpd.GeoDataFrame,
+    target_set: TargetSet,
+    tolerance_m: float,
+    townships: Sequence[str] | None,
 ) -> pd.DataFrame:
-    targets = to_metric(load_targets(target_set)[["uid", "name", "geometry"]])
+    targets = load_targets(target_set)
+    if townships is not None:
+        targets = targets[targets["town_code"].isin(townships)]
+    targets = to_metric(targets[["uid", "name", "geometry"]])
     metric = to_metric(points[["geometry"]])
     joined = gpd.sjoin_nearest(
         metric, targets, how="inner", max_distance=tolerance_m, distance_col="distance_m"

@@ -35,6 +35,7 @@ from fieldwork.store import VisitStore, open_visit_store
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
 from layers import get_layer
+from ui.access import require_page, user_townships
 from ui.coverage_map import coverage_map
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
@@ -53,22 +54,25 @@ DEFAULT_DAYS = 30
 def render_coverage_page() -> None:
     """The whole page."""
     lang = current_lang()
+    require_page("coverage", lang)
     st.title(text("cov_title", lang))
     st.caption(text("cov_intro", lang))
     store = _store()
     target_set, rule, target_rate = _choose_rule(lang)
-    township = _choose_township(target_set, lang)
+    scope = user_townships()  # a field team sees the townships it works in, nothing else
+    township = _choose_township(target_set, lang, scope)
     now = dt.datetime.now(dt.UTC)
-    evaluated = _evaluated(target_set, rule, store, now, township)
+    evaluated = _evaluated(target_set, rule, store, now, township, scope)
     _kpis(evaluated, target_rate, lang)
     map_column, table_column = st.columns([3, 2], gap="medium")
     with map_column:
-        rendered = _rendered_map(target_set.key, rule, lang, township, _version(store, now))
+        version = _version(store, now)
+        rendered = _rendered_map(target_set.key, rule, lang, township, scope, version)
         show_map(rendered, key=f"{KEY}:map", height=MAP_HEIGHT_PX, returned_objects=[])
     with table_column:
         _township_table(evaluated, target_rate, lang)
     _gaps(target_set, rule, evaluated, lang)
-    _imports(target_set, rule, store, lang)
+    _imports(target_set, rule, store, lang, scope)
 
 
 @st.cache_resource(show_spinner=False)
@@ -214,8 +218,10 @@ def _rule_text(rule: Rule, lang: str) -> str:
     return name
 
 
-def _choose_township(target_set: TargetSet, lang: str) -> str:
+def _choose_township(target_set: TargetSet, lang: str, scope: tuple[str, ...] | None) -> str:
     townships = _townships_of(target_set.key)
+    if scope is not None:
+        townships = {code: name for code, name in townships.items() if code in scope}
     options = ["", *townships]
     return _remembered(
         st.selectbox,
@@ -240,11 +246,18 @@ def _townships_of(set_key: str) -> dict[str, str]:
 
 
 def _evaluated(
-    target_set: TargetSet, rule: Rule, store: VisitStore, now: dt.datetime, township: str
+    target_set: TargetSet,
+    rule: Rule,
+    store: VisitStore,
+    now: dt.datetime,
+    township: str,
+    scope: tuple[str, ...] | None,
 ) -> gpd.GeoDataFrame:
     visits = store.visits(target_set.layer) if rule.kind == "visited" else None
     result = evaluate(target_set, rule, visits=visits, now=now)
-    return result[result["town_code"] == township] if township else result
+    if township:
+        return result[result["town_code"] == township]
+    return result[result["town_code"].isin(scope)] if scope is not None else result
 
 
 def _version(store: VisitStore, now: dt.datetime) -> tuple[int, str]:
@@ -256,10 +269,16 @@ def _version(store: VisitStore, now: dt.datetime) -> tuple[int, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _rendered_map(
-    set_key: str, rule: Rule, lang: str, township: str, version: tuple[int, str]
+    set_key: str,
+    rule: Rule,
+    lang: str,
+    township: str,
+    scope: tuple[str, ...] | None,
+    version: tuple[int, str],
 ) -> RenderedMap:
     target_set = get_target_set(set_key)
-    evaluated = _evaluated(target_set, rule, _store(), dt.datetime.now(dt.UTC), township)
+    now = dt.datetime.now(dt.UTC)
+    evaluated = _evaluated(target_set, rule, _store(), now, township, scope)
     reasons = [
         "" if covered else gap_reason(rule, measure, lang)
         for covered, measure in zip(evaluated["covered"], evaluated["measure"], strict=True)
@@ -340,7 +359,9 @@ def _gaps(target_set: TargetSet, rule: Rule, evaluated: gpd.GeoDataFrame, lang: 
 # --- check-ins --------------------------------------------------------------------------------
 
 
-def _imports(target_set: TargetSet, rule: Rule, store: VisitStore, lang: str) -> None:
+def _imports(
+    target_set: TargetSet, rule: Rule, store: VisitStore, lang: str, scope: tuple[str, ...] | None
+) -> None:
     st.subheader(text("cov_import_title", lang))
     if "visited" not in target_set.rules:
         st.info(text("cov_import_unavailable", lang))
@@ -367,7 +388,8 @@ def _imports(target_set: TargetSet, rule: Rule, store: VisitStore, lang: str) ->
         submitted = st.form_submit_button(text("cov_import_button", lang), type="primary")
     if submitted and upload is not None:
         fallback = dt.datetime.combine(day, dt.time(12, 0), tzinfo=CHINA_TIME) if use_date else None
-        _run_import(target_set, rule, store, upload, team, datum or None, tolerance, fallback, lang)
+        choices = (team, datum or None, tolerance, fallback, scope)
+        _run_import(target_set, rule, store, upload, choices, lang)
     _last_report(lang)
     _history(store, lang)
 
@@ -377,13 +399,13 @@ def _run_import(
     rule: Rule,
     store: VisitStore,
     upload,
-    team: str,
-    datum: str | None,
-    tolerance: float,
-    fallback: dt.datetime | None,
+    choices: tuple,
     lang: str,
 ) -> None:
-    """Import the uploaded file and keep its report (and what it newly covered) for display."""
+    """Import the uploaded file and keep its report (and what it newly covered) for display.
+
+    `choices`: team, datum, tolerance (m), date for points without a time, township scope."""
+    team, datum, tolerance, fallback, scope = choices
     before = _covered_by_visits(target_set, rule, store)
     with st.spinner(text("cov_importing", lang)), tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
@@ -398,6 +420,7 @@ def _run_import(
                 datum=datum,
                 fallback_time=fallback,
                 file_name=upload.name,
+                townships=scope,
             )
         except DataError as error:
             st.session_state[f"{KEY}:report"] = None

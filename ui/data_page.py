@@ -23,6 +23,7 @@ from geo.offsets import BD09, GCJ02, WGS84
 from geo.upload import UPLOAD_SUFFIXES, UploadReport, inspect_upload, upload_layers
 from layers import get_layer, load_layer
 from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
+from ui.access import require_page
 from ui.assets import localise_assets
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
@@ -54,6 +55,7 @@ DEFAULT_COLOR = "#e7298a"
 def render_data_page() -> None:
     """The whole page."""
     lang = current_lang()
+    require_page("data", lang)
     st.title(text("data_title", lang))
     st.caption(text("data_intro", lang))
     upload = st.file_uploader(

@@ -257,6 +257,10 @@ _TEXT = {
     "data_download_crs": ("下载坐标系", "Download in"),
     "data_wgs84": ("WGS-84 经纬度", "WGS-84 lon/lat"),
     "data_gk": ("CGCS2000 高斯-克吕格 3 度带 (EPSG:4549)", "CGCS2000 Gauss-Krüger 3° (EPSG:4549)"),
+    "page_refused": (
+        "您的角色无权打开此页面。",
+        "Your role may not open this page.",
+    ),
     "assets_missing": (
         "地图组件未安装（缺少 {files}），请用 make run 启动。",
         "Map assets are not installed (missing {files}); start the app with make run.",

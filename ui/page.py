@@ -21,6 +21,7 @@ from layers.figures import (
     stage_pipeline,
     township_series,
 )
+from ui.access import require_page
 from ui.i18n import text
 from ui.maps import view_for
 from ui.page_map import draw_map, draw_page_map
@@ -44,6 +45,7 @@ __all__ = ["Emphasis", "MapPage", "draw_page_map", "render_map_page"]
 def render_map_page(page: MapPage) -> None:
     """Lay out the whole page; every figure is computed from the data."""
     lang = current_lang()
+    require_page(page.key, lang)
     st.title(page.title(lang))
     intro = page.intro_en if lang == "en" else page.intro_zh
     if intro:

@@ -4,11 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from layers import LAYERS
+from ui.access import require_page
 from ui.i18n import text
 from ui.registry import registry_table
 from ui.state import current_lang
 
 lang = current_lang()
+require_page("about", lang)
 st.title(text("about_title", lang))
 st.markdown(text("about_intro", lang))
 st.subheader(text("about_sources", lang))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.access import require_page
 from ui.i18n import text
 from ui.page import draw_page_map
 from ui.panel import render_panel
@@ -20,6 +21,7 @@ LARGE_TYPE = """
 
 if __name__ == "__main__":  # run as a Streamlit page, not when imported by tests
     lang = current_lang()
+    require_page("presentation", lang)
     st.markdown(LARGE_TYPE, unsafe_allow_html=True)
     st.title(text("presentation_title", lang))
     map_column, panel_column = st.columns([3, 1], gap="medium")

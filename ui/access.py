@@ -1,0 +1,45 @@
+"""Which pages this session may open, decided on the server: the signed-in user's role when
+sign-in is configured, else the server's audience. Pages check it again before drawing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.audience import pages_for, server_audience
+from ui.i18n import text
+from ui.signin import current_user, sign_in, sign_out_button, users_file
+
+__all__ = ["allowed_pages", "require_page", "user_townships"]
+
+
+def allowed_pages(lang: str) -> tuple[str, ...] | None:
+    """The url paths this session may open; None while the sign-in form is showing."""
+    path = users_file()
+    if path is None:
+        return pages_for(server_audience())
+    user = sign_in(path, lang)
+    if user is None:
+        return None
+    sign_out_button(lang)
+    return user.pages
+
+
+def require_page(key: str, lang: str) -> None:
+    """Stop the run unless this session may see page `key` (a second check after navigation)."""
+    path = users_file()
+    if path is None:
+        allowed = pages_for(server_audience())
+    else:
+        user = current_user()
+        allowed = user.pages if user is not None else ()
+    if key not in allowed:
+        st.error(text("page_refused", lang))
+        st.stop()
+
+
+def user_townships() -> tuple[str, ...] | None:
+    """The townships a signed-in field user works in; None for everyone else (no limit)."""
+    user = current_user()
+    if users_file() is None or user is None or user.role != "field":
+        return None
+    return user.townships
