@@ -35,3 +35,11 @@ def wait_for_drawn_map(page) -> int:
                     return drawn
         page.wait_for_timeout(POLL_MS)
     raise AssertionError(f"no map drew its features within {TIMEOUT_MS} ms")
+
+
+def wait_until_idle(page) -> None:
+    """Wait until the app has finished its rerun (its status widget is gone): a button clicked
+    during a rerun may be replaced before its click reaches the server."""
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=TIMEOUT_MS
+    )

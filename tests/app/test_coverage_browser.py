@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fieldwork.coverage import get_target_set, load_targets
 from geo.io import read_vector
-from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map
+from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map, wait_until_idle
 
 SCREENSHOTS = Path("test-output/screenshots")
 
@@ -26,6 +26,7 @@ def test_check_ins_brought_back_raise_coverage(app_url: str, offline_page, tmp_p
     before = _gap_count(page)
     assert before > 3
 
+    wait_until_idle(page)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="GPX 航点（手机地图）").click()
     gpx = tmp_path / download.value.suggested_filename

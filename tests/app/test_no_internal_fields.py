@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from layers import LAYERS, load_layer
-from tests.app.browser import TIMEOUT_MS, map_frame, wait_for_drawn_map
+from tests.app.browser import TIMEOUT_MS, map_frame, wait_for_drawn_map, wait_until_idle
 
 
 def _internal_values() -> set[str]:
@@ -81,6 +81,7 @@ def test_no_internal_value_reaches_the_browser(app_url: str, recorded) -> None:
     ).first.click()
 
     page.get_by_text(f"{projects['name'].iloc[1]} · 飞地项目").wait_for(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
     page.get_by_text("导出当前显示的数据", exact=False).click()
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV 表格（含坐标）", exact=True).click()

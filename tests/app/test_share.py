@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from layers import load_layer
 from share.standalone_map import standalone_map_html
-from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map
+from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map, wait_until_idle
 from tests.app.test_no_internal_fields import _internal_values, _Recorder
 
 SITES_ON_MAP_JS = """() => {
@@ -57,6 +57,7 @@ def test_promoter_downloads_sheets_and_map_with_nothing_internal(
     wait_for_drawn_map(page)
     page.get_by_text("分享给投资方").scroll_into_view_if_needed()
     page.get_by_text(f"{len(projects)} 个项目：PDF 每个项目一页", exact=False).wait_for()
+    wait_until_idle(page)
     with page.expect_download(timeout=TIMEOUT_MS) as pdf_download:
         page.get_by_role("button", name="项目资料 PDF").click()
     with page.expect_download(timeout=TIMEOUT_MS) as html_download:
