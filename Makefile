@@ -11,7 +11,7 @@ POSTGIS := /usr/share/postgresql/15/extension/postgis.control
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := static/vendor/.installed
 
-.PHONY: run test lint data assets bench
+.PHONY: run test lint data assets bench shared shared-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,18 @@ lint: $(VENV)/.dev-installed
 
 test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS)
 	$(BIN)/python -m pytest
+
+# The shared deployment on this machine: PostGIS, users, two replicas behind nginx on :8080.
+NGINX := /usr/sbin/nginx
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light
+
+shared: $(VENV)/.runtime-installed $(VENDOR) $(POSTGIS) $(NGINX)
+	$(BIN)/python scripts/shared_setup.py up
+
+shared-down: $(VENV)/.runtime-installed
+	$(BIN)/python scripts/shared_setup.py down
 
 # Rendering benchmark (issue 4): the app's map path against GeoDataFrame.explore() in Chromium.
 $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.dev-installed

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from fieldwork.store import VISITS_DB_ENV
-from tests.postgis import Cluster, start_cluster
+from scripts.local_postgis import Cluster, start_cluster
 
 
 @pytest.fixture(autouse=True, scope="session")

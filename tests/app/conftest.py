@@ -44,11 +44,15 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def _served(audience: str) -> Iterator[str]:
-    """A Streamlit server of the app for `audience` on a free local port, stopped afterwards."""
+def _served(
+    audience: str, environment: dict[str, str] | None = None, *, name: str | None = None
+) -> Iterator[str]:
+    """A Streamlit server of the app for `audience` on a free local port, stopped afterwards.
+
+    `environment` adds settings (a database URL, say); `name` tells its log from others."""
     port = _free_port()
     # The server's output goes to a file: an unread pipe fills up and blocks the server.
-    log_path = SERVER_LOG.with_name(f"streamlit-server-{audience}.log")
+    log_path = SERVER_LOG.with_name(f"streamlit-server-{name or audience}.log")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -68,6 +72,7 @@ def _served(audience: str) -> Iterator[str]:
             **os.environ,
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             "ATLAS_AUDIENCE": audience,
+            **(environment or {}),
         },
         stdout=log,
         stderr=subprocess.STDOUT,

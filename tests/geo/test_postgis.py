@@ -15,8 +15,8 @@ from geo.io import read_vector
 from geo.postgis import DATABASE_URL_ENV, features_in_view, rollup_sql, table_name
 from geo.stats import rollup_by_zone
 from layers import DATA_DIR, LAYERS, layer_source_crs, load_layer
+from scripts.local_postgis import Cluster
 from scripts.postgis_layers import export, load
-from tests.postgis import Cluster
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""A private PostgreSQL + PostGIS server for the tests: started in a temporary folder on a free
-port (unix socket only), stopped afterwards. Debian's packages, installed by `make test`."""
+"""A private PostgreSQL + PostGIS server in a folder of ours: for the tests (a temporary folder,
+a free port, unix socket only) and for the shared set-up on one machine (scripts/shared_setup.py).
+Debian's packages, installed by `make test` and `make shared`."""
 
 from __future__ import annotations
 
@@ -50,9 +51,30 @@ class Cluster:
             connection.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}')
         return self.url(name)
 
-    def stop(self) -> None:
-        _run(self, [self.bin / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"])
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def stop(self, *, remove: bool = True) -> None:
+        """Stop the server; `remove` deletes its folder (the tests' throw-away servers)."""
+        _run(self, [self.bin / "pg_ctl", "-D", self.folder / "data", "-m", "fast", "stop"])
+        if remove:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _start(cluster: Cluster) -> None:
+    """Start the server: unix socket in its folder only, no TCP."""
+    options = f"-p {cluster.port} -k {cluster.folder} -c listen_addresses=''"
+    _run(
+        cluster,
+        [
+            cluster.bin / "pg_ctl",
+            "-D",
+            cluster.folder / "data",
+            "-o",
+            options,
+            "-l",
+            cluster.folder / "log",
+            "-w",
+            "start",
+        ],
+    )
 
 
 def _as_postgres() -> list[str]:

@@ -1,0 +1,201 @@
+"""The shared deployment on one machine: PostGIS, users, two app replicas, nginx in front.
+
+    python scripts/shared_setup.py up   [--replicas 2] [--port 8080] [--folder var/shared]
+    python scripts/shared_setup.py down [--folder var/shared]
+
+`up` starts (or reuses) a PostgreSQL + PostGIS server in the folder, loads the layers, writes
+demo users with random passwords (printed once) unless a users file exists, a cookie key every
+replica shares, starts the replicas (ports 8501, 8502 …) and nginx on --port, which sends each
+browser to one replica (ip_hash: a Streamlit session lives in one process) and passes the
+websocket through. `make shared` runs `up`; `make shared-down` runs `down`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+
+from scripts.local_postgis import USER, Cluster, postgres_bin, start_cluster  # noqa: E402
+from scripts.postgis_layers import load  # noqa: E402
+from scripts.users import add_user  # noqa: E402
+
+DATABASE = "atlas"
+PG_PORT = 54329
+FIRST_REPLICA_PORT = 8501
+DEMO_USERS = {  # username → (role, name, townships)
+    "planner": ("planner", "规划科", ()),
+    "promoter": ("promoter", "招商局", ()),
+    "field": ("field", "长宝营子乡工作队", ("211302205",)),
+    "admin": ("admin", "数据管理员", ()),
+}
+NGINX_CONF = """
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {folder}/nginx-access.log;
+    client_max_body_size 210m;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    upstream atlas {{
+        ip_hash;
+{servers}
+    }}
+    server {{
+        listen {port};
+        location / {{
+            proxy_pass http://atlas;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 86400;
+        }}
+    }}
+}}
+"""
+
+
+def database_url(cluster: Cluster) -> str:
+    return cluster.url(DATABASE)
+
+
+def up(folder: Path, replicas: int, port: int) -> str:
+    """Bring everything up; the address users open."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cluster = start_cluster(folder / "pg", port=PG_PORT)
+    url = database_url(cluster)
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f"CREATE DATABASE {DATABASE} TEMPLATE atlas_template OWNER {USER}")
+    load(url, ROOT / "data" / "shapefiles")
+    users = folder / "users.yaml"
+    if not users.exists():
+        for username, (role, name, townships) in DEMO_USERS.items():
+            password = secrets.token_urlsafe(9)
+            add_user(users, username, role=role, name=name, password=password, townships=townships)
+            print(f"user {username:9s} role {role:9s} password {password}")
+    key = folder / "cookie.key"
+    if not key.exists():
+        key.write_text(secrets.token_hex(32), encoding="utf-8")
+        key.chmod(0o600)
+    environment = {
+        **os.environ,
+        "ATLAS_DATABASE_URL": url,
+        "ATLAS_USERS_FILE": str(users),
+        "ATLAS_COOKIE_KEY": key.read_text(encoding="utf-8").strip(),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    ports = [FIRST_REPLICA_PORT + n for n in range(replicas)]
+    for replica_port in ports:
+        start_replica(folder, replica_port, environment)
+    start_nginx(folder, port, ports)
+    return f"http://localhost:{port}"
+
+
+def start_replica(folder: Path, port: int, environment: dict[str, str]) -> subprocess.Popen:
+    """One Streamlit process of the atlas on `port`; waits until it answers."""
+    log = (folder / f"replica-{port}.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    (folder / f"replica-{port}.pid").write_text(str(process.pid), encoding="utf-8")
+    wait_until_healthy(f"http://127.0.0.1:{port}", process)
+    return process
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the replica at {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the replica at {url} did not answer within {timeout_s} s")
+
+
+def start_nginx(folder: Path, port: int, replica_ports: Sequence[int]) -> None:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise RuntimeError("nginx is not installed: `make shared` installs it")
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in replica_ports)
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(folder=folder.resolve(), servers=servers, port=port), encoding="utf-8"
+    )
+    subprocess.run([nginx, "-c", str(conf.resolve()), "-p", str(folder.resolve())], check=True)
+
+
+def down(folder: Path) -> None:
+    """Stop nginx, the replicas and the database server (data and users are kept)."""
+    conf = folder / "nginx.conf"
+    if (folder / "nginx.pid").exists():
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        subprocess.run(
+            [nginx, "-c", str(conf.resolve()), "-p", str(folder.resolve()), "-s", "stop"]
+        )
+    for pid_file in folder.glob("replica-*.pid"):
+        with contextlib.suppress(ProcessLookupError, ValueError):  # already gone
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+        pid_file.unlink()
+    if (folder / "pg" / "data" / "postmaster.pid").exists():
+        Cluster(folder / "pg", PG_PORT, postgres_bin()).stop(remove=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("up", "down"))
+    parser.add_argument("--folder", type=Path, default=ROOT / "var" / "shared")
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080)
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        address = up(args.folder, args.replicas, args.port)
+        print(f"the atlas is served at {address} by {args.replicas} replicas sharing PostGIS")
+    else:
+        down(args.folder)
+        print("stopped")
+
+
+if __name__ == "__main__":
+    main()
