@@ -8,6 +8,8 @@ PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 # The store tests run against a real PostgreSQL with PostGIS, from Debian's packages.
 POSTGIS := /usr/share/postgresql/15/extension/postgis.control
+# The shared deployment's reverse proxy (make shared, and its test).
+NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := static/vendor/.installed
 
@@ -53,11 +55,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS)
+test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS) $(NGINX)
 	$(BIN)/python -m pytest
 
 # The shared deployment on this machine: PostGIS, users, two replicas behind nginx on :8080.
-NGINX := /usr/sbin/nginx
 $(NGINX):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light

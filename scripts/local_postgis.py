@@ -88,38 +88,32 @@ def _run(cluster: Cluster, command: list) -> None:
     )
 
 
-def start_cluster() -> Cluster:
-    """Initialise and start a server with a template database holding PostGIS."""
+def start_cluster(folder: Path | None = None, port: int | None = None) -> Cluster:
+    """Initialise and start a server with a template database holding PostGIS.
+
+    Without `folder`, a temporary one (the tests'); with it, a lasting one, initialised once.
+    """
     binaries = postgres_bin()
     if binaries is None:
         raise RuntimeError(
             "PostgreSQL is not installed: `make test` installs postgresql-15-postgis-3"
         )
-    folder = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
+    folder = folder if folder is not None else Path(tempfile.mkdtemp(prefix="atlas-pg-"))
+    folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o755)
     if os.geteuid() == 0:
         owner = pwd.getpwnam("postgres")
         os.chown(folder, owner.pw_uid, owner.pw_gid)
-    cluster = Cluster(folder, _free_port(), binaries)
+    cluster = Cluster(folder, port or _free_port(), binaries)
+    if (folder / "data" / "PG_VERSION").exists():  # a lasting server, initialised before
+        if not (folder / "data" / "postmaster.pid").exists():
+            _start(cluster)
+        return cluster
     _run(
         cluster,
         [binaries / "initdb", "-D", folder / "data", "-U", USER, "--auth=trust", "-E", "UTF8"],
     )
-    options = f"-p {cluster.port} -k {folder} -c listen_addresses='' -c fsync=off"
-    _run(
-        cluster,
-        [
-            binaries / "pg_ctl",
-            "-D",
-            folder / "data",
-            "-o",
-            options,
-            "-l",
-            folder / "log",
-            "-w",
-            "start",
-        ],
-    )
+    _start(cluster)
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {TEMPLATE}")
     with psycopg.connect(cluster.url(TEMPLATE), autocommit=True) as connection:

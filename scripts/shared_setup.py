@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
@@ -76,10 +76,20 @@ def database_url(cluster: Cluster) -> str:
     return cluster.url(DATABASE)
 
 
-def up(folder: Path, replicas: int, port: int) -> str:
-    """Bring everything up; the address users open."""
+def up(
+    folder: Path,
+    replicas: int,
+    port: int,
+    *,
+    pg_port: int = PG_PORT,
+    first_replica_port: int = FIRST_REPLICA_PORT,
+    announce: Callable[[str, str], None] | None = None,
+) -> str:
+    """Bring everything up; the address users open. `announce(user, password)` is told each
+    new demo user's password once (printed by default)."""
     folder.mkdir(parents=True, exist_ok=True)
-    cluster = start_cluster(folder / "pg", port=PG_PORT)
+    (folder / "pg.port").write_text(str(pg_port), encoding="utf-8")
+    cluster = start_cluster(folder / "pg", port=pg_port)
     url = database_url(cluster)
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
         exists = connection.execute(
@@ -93,7 +103,7 @@ def up(folder: Path, replicas: int, port: int) -> str:
         for username, (role, name, townships) in DEMO_USERS.items():
             password = secrets.token_urlsafe(9)
             add_user(users, username, role=role, name=name, password=password, townships=townships)
-            print(f"user {username:9s} role {role:9s} password {password}")
+            (announce or _print_password)(username, password)
     key = folder / "cookie.key"
     if not key.exists():
         key.write_text(secrets.token_hex(32), encoding="utf-8")
@@ -105,11 +115,15 @@ def up(folder: Path, replicas: int, port: int) -> str:
         "ATLAS_COOKIE_KEY": key.read_text(encoding="utf-8").strip(),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
-    ports = [FIRST_REPLICA_PORT + n for n in range(replicas)]
+    ports = [first_replica_port + n for n in range(replicas)]
     for replica_port in ports:
         start_replica(folder, replica_port, environment)
     start_nginx(folder, port, ports)
     return f"http://localhost:{port}"
+
+
+def _print_password(username: str, password: str) -> None:
+    print(f"user {username:9s} {DEMO_USERS[username][0]:9s} password {password}")
 
 
 def start_replica(folder: Path, port: int, environment: dict[str, str]) -> subprocess.Popen:
@@ -179,7 +193,10 @@ def down(folder: Path) -> None:
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
         pid_file.unlink()
     if (folder / "pg" / "data" / "postmaster.pid").exists():
-        Cluster(folder / "pg", PG_PORT, postgres_bin()).stop(remove=False)
+        pg_port = (
+            int((folder / "pg.port").read_text()) if (folder / "pg.port").exists() else PG_PORT
+        )
+        Cluster(folder / "pg", pg_port, postgres_bin()).stop(remove=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
