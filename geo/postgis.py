@@ -133,18 +133,36 @@ def rollup_sql(
     *,
     zone_key: str,
     sum_fields: Sequence[str] = (),
+    count_where: Sequence[tuple[str, str, object]] = (),
+    distinct: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Per zone, computed in the database like geo.stats.rollup_by_zone: features whose point
-    on surface lies in the zone (count, sums), and area (亩) or length (km) of the parts inside."""
-    geom, zone_geom = (
-        sql.Identifier(GEOMETRY_COLUMN),
-        sql.SQL("z.") + sql.Identifier(GEOMETRY_COLUMN),
-    )
+    on surface lies in the zone (count, sums of `sum_fields`, counts of `count_where` (column,
+    field, value), distinct non-empty values of `distinct` as distinct_<field>), and the area
+    (亩) or length (km) of the parts inside."""
+    geom = sql.Identifier(GEOMETRY_COLUMN)
+    zone_geom = sql.SQL("z.") + sql.Identifier(GEOMETRY_COLUMN)
+    inside = sql.SQL("ST_Within(ST_PointOnSurface(f.{g}), {zg})").format(g=geom, zg=zone_geom)
     sums = [
-        sql.SQL(
-            "COALESCE(SUM(f.{c}) FILTER (WHERE ST_Within(ST_PointOnSurface(f.{g}), {zg})), 0) AS {c}"
-        ).format(c=sql.Identifier(name), g=geom, zg=zone_geom)
+        sql.SQL("COALESCE(SUM(f.{c}) FILTER (WHERE {inside}), 0) AS {c}").format(
+            c=sql.Identifier(name), inside=inside
+        )
         for name in sum_fields
+    ]
+    sums += [
+        sql.SQL("COUNT(f.fid) FILTER (WHERE {inside} AND f.{field} = {value}) AS {name}").format(
+            inside=inside,
+            field=sql.Identifier(field),
+            value=sql.Literal(value),
+            name=sql.Identifier(name),
+        )
+        for name, field, value in count_where
+    ]
+    sums += [
+        sql.SQL("COUNT(DISTINCT NULLIF(f.{f}::text, '')) FILTER (WHERE {inside}) AS {n}").format(
+            f=sql.Identifier(field), inside=inside, n=sql.Identifier(f"distinct_{field}")
+        )
+        for field in distinct
     ]
     metric = sql.SQL("ST_Transform(ST_Intersection(f.{g}, {zg}), {srid})").format(
         g=geom, zg=zone_geom, srid=sql.Literal(_METRIC_SRID)

@@ -6,9 +6,12 @@ from functools import cache
 
 import geopandas as gpd
 import pandas as pd
+import psycopg
 
+from geo.crs import SQUARE_METRES_PER_MU
+from geo.postgis import rollup_sql, table_name
 from geo.stats import assign_zones, feature_measures
-from layers import LAYERS, LayerSpec, get_layer, load_layer, total_value
+from layers import LAYERS, LayerSpec, Total, database_url, get_layer, load_layer, total_value
 
 __all__ = [
     "CONTEXT_LAYERS",
@@ -170,7 +173,7 @@ def localised(spec: LayerSpec, frame: gpd.GeoDataFrame, name: str, lang: str) ->
 
 def township_rollup(code: str, lang: str) -> pd.DataFrame:
     """Key figures of every programme layer present in township `code`: layer, label, value, unit."""
-    table = _rollup_table()
+    table = _rollup_table(database_url())
     local = table[table["code"] == code]
     if local.empty:
         raise KeyError(f"no township with code '{code}'")
@@ -189,7 +192,7 @@ def township_rollup(code: str, lang: str) -> pd.DataFrame:
 
 def township_series(layer: str, total: str) -> pd.Series:
     """One layer total per township code, e.g. households covered in each township."""
-    table = _rollup_table()
+    table = _rollup_table(database_url())
     chosen = table[(table["layer"] == layer) & (table["total"] == total)]
     if chosen.empty:
         raise KeyError(f"layer '{layer}' has no total '{total}'")
@@ -197,7 +200,72 @@ def township_series(layer: str, total: str) -> pd.Series:
 
 
 @cache
-def _rollup_table() -> pd.DataFrame:
+def _rollup_table(url: str | None) -> pd.DataFrame:
+    """Every layer's totals per township: in the database when one is configured."""
+    if url is not None:
+        return _rollup_table_in_database(url)
+    return _rollup_table_in_python()
+
+
+def _rollup_table_in_database(url: str) -> pd.DataFrame:
+    """The same table, each layer rolled up by one SQL query (no layer pulled into the app)."""
+    codes = load_layer("townships")["code"]
+    rows = []
+    with psycopg.connect(url) as connection:
+        for spec in LAYERS:
+            if spec.key in CONTEXT_LAYERS or not spec.totals:
+                continue
+            table = rollup_sql(
+                connection,
+                table_name(spec.key),
+                table_name("townships"),
+                zone_key="code",
+                sum_fields=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
+                count_where=[
+                    (f"where_{t.key}", t.field, t.equals)
+                    for t in spec.totals
+                    if t.op == "count_where"
+                ],
+                distinct=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
+            )
+            for code in codes:
+                zone = table.loc[code]
+                for total in spec.totals:
+                    rows.append(_rollup_row(code, spec.key, total, _sql_total(total, zone)))
+    return pd.DataFrame(rows)
+
+
+def _sql_total(total: Total, zone: pd.Series) -> float:
+    """A total's value in one zone from rollup_sql's columns, in the total's unit."""
+    column = {
+        "count": "count",
+        "sum": total.field,
+        "count_where": f"where_{total.key}",
+        "distinct": f"distinct_{total.field}",
+        "area_mu": "area_mu",
+        "area_km2": "area_mu",
+        "length_km": "length_km",
+    }[total.op]
+    value = float(zone[column])
+    if total.op == "area_km2":
+        value *= SQUARE_METRES_PER_MU / 1e6
+    return value / total.scale
+
+
+def _rollup_row(code: str, key: str, total: Total, value: float) -> dict:
+    return {
+        "code": code,
+        "layer": key,
+        "total": total.key,
+        "label_zh": total.label_zh,
+        "label_en": total.label_en,
+        "unit_zh": total.unit_zh,
+        "unit_en": total.unit_en,
+        "value": value,
+    }
+
+
+def _rollup_table_in_python() -> pd.DataFrame:
     townships = load_layer("townships")
     rows = []
     for spec in LAYERS:
@@ -210,18 +278,7 @@ def _rollup_table() -> pd.DataFrame:
             clipped = _clipped(frame, township.geometry) if spec.geometry != "point" else members
             for total in spec.totals:
                 data = clipped if total.op in _MEASURE_OPS else members
-                rows.append(
-                    {
-                        "code": township.code,
-                        "layer": spec.key,
-                        "total": total.key,
-                        "label_zh": total.label_zh,
-                        "label_en": total.label_en,
-                        "unit_zh": total.unit_zh,
-                        "unit_en": total.unit_en,
-                        "value": total_value(total, data),
-                    }
-                )
+                rows.append(_rollup_row(township.code, spec.key, total, total_value(total, data)))
     return pd.DataFrame(rows)
 
 

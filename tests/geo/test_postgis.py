@@ -102,3 +102,23 @@ def test_a_database_without_the_layers_says_to_load_them(
     monkeypatch.setenv(DATABASE_URL_ENV, postgis.new_database())
     with pytest.raises(DataError, match=r"run scripts/postgis_layers\.py load"):
         load_layer("villages")
+
+
+def test_township_rollups_come_from_sql_and_equal_the_python_ones(
+    loaded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import layers.figures as figures
+
+    codes = list(load_layer("townships")["code"])
+    in_python = {code: figures.township_rollup(code, "zh") for code in codes}
+    monkeypatch.setenv(DATABASE_URL_ENV, loaded)
+
+    def no_python(*_args) -> None:
+        raise AssertionError("with a database the roll-up must run in SQL")
+
+    monkeypatch.setattr(figures, "_rollup_table_in_python", no_python)
+    for code in codes:
+        in_sql = figures.township_rollup(code, "zh")
+        expected = in_python[code]
+        assert list(in_sql["label"]) == list(expected["label"]), code
+        assert list(in_sql["value"]) == pytest.approx(list(expected["value"]), rel=1e-6, abs=0.01)
