@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["AUDIENCES", "AUDIENCE_ENV", "pages_for", "server_audience"]
+__all__ = [
+    "ALL_PAGES",
+    "AUDIENCES",
+    "AUDIENCE_ENV",
+    "PROMOTER_PAGES",
+    "pages_for",
+    "server_audience",
+]
 
 AUDIENCE_ENV = "ATLAS_AUDIENCE"
 # internal: planners and field teams, every page; promoter: the enclave pages for investors;
 # public: the presentation view only. Internal fields are never sent to any audience.
+ALL_PAGES = (
+    "overview",
+    "poverty",
+    "enclave",
+    "night",
+    "renovation",
+    "coverage",
+    "data",
+    "presentation",
+    "about",
+)
+PROMOTER_PAGES = ("enclave", "presentation", "about")
 AUDIENCES: dict[str, tuple[str, ...]] = {
-    "internal": (
-        "overview",
-        "poverty",
-        "enclave",
-        "night",
-        "renovation",
-        "coverage",
-        "data",
-        "presentation",
-        "about",
-    ),
-    "promoter": ("enclave", "presentation", "about"),
+    "internal": ALL_PAGES,
+    "promoter": PROMOTER_PAGES,
     "public": ("presentation", "about"),
 }
 

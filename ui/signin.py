@@ -20,6 +20,7 @@ import streamlit_authenticator as stauth
 import yaml
 
 from geo.errors import DataError
+from ui.audience import ALL_PAGES, PROMOTER_PAGES
 
 __all__ = [
     "COOKIE_KEY_ENV",
@@ -39,18 +40,8 @@ COOKIE_NAME = "atlas_signin"
 COOKIE_DAYS = 1.0
 # The pages (url paths) each role may open; every page and export checks it on the server.
 ROLES: dict[str, tuple[str, ...]] = {
-    "planner": (
-        "overview",
-        "poverty",
-        "enclave",
-        "night",
-        "renovation",
-        "coverage",
-        "data",
-        "presentation",
-        "about",
-    ),
-    "promoter": ("enclave", "presentation", "about"),
+    "planner": ALL_PAGES,
+    "promoter": PROMOTER_PAGES,
     "field": ("coverage", "about"),
     "admin": ("data", "about"),
 }
