@@ -164,9 +164,10 @@ def rollup_sql(
         )
         for field in distinct
     ]
-    metric = sql.SQL("ST_Transform(ST_Intersection(f.{g}, {zg}), {srid})").format(
-        g=geom, zg=zone_geom, srid=sql.Literal(_METRIC_SRID)
-    )
+    # Cut in the metric CRS, as geo.stats.rollup_by_zone does, so both measure the same parts.
+    metric = sql.SQL(
+        "ST_Intersection(ST_Transform(f.{g}, {srid}), ST_Transform({zg}, {srid}))"
+    ).format(g=geom, zg=zone_geom, srid=sql.Literal(_METRIC_SRID))
     query = sql.SQL(
         """
         SELECT z.{key} AS zone,

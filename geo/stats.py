@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -80,8 +82,12 @@ def rollup_by_zone(
     *,
     zone_key: str,
     sum_fields: tuple[str, ...] = (),
+    count_where: Sequence[tuple[str, str, object]] = (),
+    distinct: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Per zone: features inside (count), sums of fields, and area (亩) or length (km) inside.
+    """Per zone: features inside (count), sums of fields, counts of `count_where` (column,
+    field, value), distinct non-empty values of `distinct` (as distinct_<field>), and area (亩)
+    or length (km) inside.
 
     A point belongs to the zone that contains it; a line or polygon is counted, and its
     fields summed, in the zone holding its representative point, while its measured
@@ -98,6 +104,13 @@ def rollup_by_zone(
     for name in sum_fields:
         sums = pd.to_numeric(joined[name]).groupby(joined[zone_key]).sum()
         table[name] = sums.reindex(table.index, fill_value=0)
+    for name, field, value in count_where:
+        hits = (joined[field] == value).groupby(joined[zone_key]).sum()
+        table[name] = hits.reindex(table.index, fill_value=0).astype(int)
+    for field in distinct:
+        present = joined[field].replace("", np.nan)
+        counts = present.groupby(joined[zone_key]).nunique()
+        table[f"distinct_{field}"] = counts.reindex(table.index, fill_value=0).astype(int)
     kinds = set(features.geometry.geom_type.dropna())
     if kinds & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
         pieces = gpd.overlay(

@@ -10,8 +10,8 @@ import psycopg
 
 from geo.crs import SQUARE_METRES_PER_MU
 from geo.postgis import rollup_sql, table_name
-from geo.stats import assign_zones, feature_measures
-from layers import LAYERS, LayerSpec, Total, database_url, get_layer, load_layer, total_value
+from geo.stats import feature_measures, rollup_by_zone
+from layers import LAYERS, LayerSpec, Total, database_url, get_layer, load_layer
 
 __all__ = [
     "CONTEXT_LAYERS",
@@ -34,7 +34,6 @@ _DERIVED = {
     "area_ha": ("面积", "Area", "公顷", "ha"),
     "length_km": ("长度", "Length", "千米", "km"),
 }
-_MEASURE_OPS = ("area_mu", "area_km2", "length_km")
 
 
 def feature_figures(key: str, uid: str, lang: str) -> pd.DataFrame:
@@ -209,34 +208,49 @@ def _rollup_table(url: str | None) -> pd.DataFrame:
 
 def _rollup_table_in_database(url: str) -> pd.DataFrame:
     """The same table, each layer rolled up by one SQL query (no layer pulled into the app)."""
+    with psycopg.connect(url) as connection:
+
+        def per_zone(spec: LayerSpec, **options) -> pd.DataFrame:
+            return rollup_sql(connection, table_name(spec.key), table_name("townships"), **options)
+
+        return _rollup_rows(per_zone)
+
+
+def _rollup_table_in_python() -> pd.DataFrame:
+    """The same table from the layers loaded in the app (geo.stats.rollup_by_zone)."""
+    townships = load_layer("townships")
+
+    def per_zone(spec: LayerSpec, **options) -> pd.DataFrame:
+        return rollup_by_zone(load_layer(spec.key), townships, **options)
+
+    return _rollup_rows(per_zone)
+
+
+def _rollup_rows(per_zone) -> pd.DataFrame:
+    """One row per township, programme layer and total, from `per_zone(spec, **options)`, a
+    per-zone table as geo.stats.rollup_by_zone and geo.postgis.rollup_sql both give."""
     codes = load_layer("townships")["code"]
     rows = []
-    with psycopg.connect(url) as connection:
-        for spec in LAYERS:
-            if spec.key in CONTEXT_LAYERS or not spec.totals:
-                continue
-            table = rollup_sql(
-                connection,
-                table_name(spec.key),
-                table_name("townships"),
-                zone_key="code",
-                sum_fields=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
-                count_where=[
-                    (f"where_{t.key}", t.field, t.equals)
-                    for t in spec.totals
-                    if t.op == "count_where"
-                ],
-                distinct=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
-            )
-            for code in codes:
-                zone = table.loc[code]
-                for total in spec.totals:
-                    rows.append(_rollup_row(code, spec.key, total, _sql_total(total, zone)))
+    for spec in LAYERS:
+        if spec.key in CONTEXT_LAYERS or not spec.totals:
+            continue
+        table = per_zone(
+            spec,
+            zone_key="code",
+            sum_fields=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
+            count_where=[
+                (f"where_{t.key}", t.field, t.equals) for t in spec.totals if t.op == "count_where"
+            ],
+            distinct=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
+        )
+        for code in codes:
+            for total in spec.totals:
+                rows.append(_rollup_row(code, spec.key, total, _zone_total(total, table.loc[code])))
     return pd.DataFrame(rows)
 
 
-def _sql_total(total: Total, zone: pd.Series) -> float:
-    """A total's value in one zone from rollup_sql's columns, in the total's unit."""
+def _zone_total(total: Total, zone: pd.Series) -> float:
+    """A total's value in one zone from a per-zone roll-up's columns, in the total's unit."""
     column = {
         "count": "count",
         "sum": total.field,
@@ -263,26 +277,3 @@ def _rollup_row(code: str, key: str, total: Total, value: float) -> dict:
         "unit_en": total.unit_en,
         "value": value,
     }
-
-
-def _rollup_table_in_python() -> pd.DataFrame:
-    townships = load_layer("townships")
-    rows = []
-    for spec in LAYERS:
-        if spec.key in CONTEXT_LAYERS or not spec.totals:
-            continue
-        frame = load_layer(spec.key)
-        zone_of = assign_zones(frame, townships, zone_key="code")
-        for township in townships.itertuples():
-            members = frame[zone_of == township.code]
-            clipped = _clipped(frame, township.geometry) if spec.geometry != "point" else members
-            for total in spec.totals:
-                data = clipped if total.op in _MEASURE_OPS else members
-                rows.append(_rollup_row(township.code, spec.key, total, total_value(total, data)))
-    return pd.DataFrame(rows)
-
-
-def _clipped(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
-    """The parts of `frame` inside `area`, so areas and lengths are measured where they lie."""
-    touching = frame[frame.intersects(area)]
-    return gpd.clip(touching, area, keep_geom_type=True) if len(touching) else touching

@@ -135,3 +135,30 @@ def test_nearest_target_and_its_distance() -> None:
     assert list(nearest["km"]) == pytest.approx([1.5, 1.0], abs=1e-3)
     with pytest.raises(ValueError, match="no targets"):
         nearest_km(sites, seats.iloc[0:0])
+
+
+def test_rollup_counts_matching_values_and_distinct_ones_per_zone() -> None:
+    points = _frame(
+        [
+            {"status": "签约", "project": "BF1"},
+            {"status": "洽谈", "project": "BF1"},
+            {"status": "签约", "project": ""},
+            {"status": "签约", "project": "BF2"},
+        ],
+        [
+            Point(500_200, 4_600_500),
+            Point(500_700, 4_600_500),
+            Point(500_800, 4_600_500),
+            Point(501_500, 4_600_500),
+        ],
+    )
+    table = rollup_by_zone(
+        points,
+        ZONES,
+        zone_key="code",
+        count_where=[("signed", "status", "签约")],
+        distinct=("project",),
+    )
+    assert table.loc["west", "signed"] == 2 and table.loc["east", "signed"] == 1
+    assert table.loc["west", "distinct_project"] == 1  # BF1 twice; the empty value not counted
+    assert table.loc["east", "distinct_project"] == 1
