@@ -90,9 +90,7 @@ def read_layer(
     connection: psycopg.Connection, table: str, *, where: sql.Composable | None = None
 ) -> gpd.GeoDataFrame:
     """The features of `table` (optionally filtered), in its SRID, in the order written."""
-    srid = connection.execute(
-        "SELECT Find_SRID('public', %s, %s)", (table, GEOMETRY_COLUMN)
-    ).fetchone()[0]
+    srid = _srid(connection, table)
     query = sql.SQL(
         "SELECT *, ST_AsBinary({geom}) AS __wkb FROM {table}{where} ORDER BY fid"
     ).format(
@@ -112,18 +110,18 @@ def features_in_view(
     connection: psycopg.Connection, table: str, bounds: Sequence[float]
 ) -> gpd.GeoDataFrame:
     """The features meeting the box (minx, miny, maxx, maxy, in the table's SRID): by index."""
-    minx, miny, maxx, maxy = (float(v) for v in bounds)
-    where = sql.SQL(
-        "{} && ST_MakeEnvelope({}, {}, {}, {}, ST_SRID({})) AND ST_Intersects({}, ST_MakeEnvelope({}, {}, {}, {}, ST_SRID({})))"
-    ).format(
-        sql.Identifier(GEOMETRY_COLUMN),
-        *map(sql.Literal, (minx, miny, maxx, maxy)),
-        sql.Identifier(GEOMETRY_COLUMN),
-        sql.Identifier(GEOMETRY_COLUMN),
-        *map(sql.Literal, (minx, miny, maxx, maxy)),
-        sql.Identifier(GEOMETRY_COLUMN),
+    # A constant envelope (the table's SRID looked up once), so ST_Intersects uses the index.
+    envelope = sql.SQL("ST_MakeEnvelope({}, {}, {}, {}, {})").format(
+        *map(sql.Literal, (*(float(v) for v in bounds), _srid(connection, table)))
     )
+    where = sql.SQL("ST_Intersects({}, {})").format(sql.Identifier(GEOMETRY_COLUMN), envelope)
     return read_layer(connection, table, where=where)
+
+
+def _srid(connection: psycopg.Connection, table: str) -> int:
+    return connection.execute(
+        "SELECT Find_SRID('public', %s, %s)", (table, GEOMETRY_COLUMN)
+    ).fetchone()[0]
 
 
 def rollup_sql(
@@ -175,7 +173,7 @@ def rollup_sql(
                {sums}
                COALESCE(SUM(ST_Area({metric})), 0) / {mu} AS area_mu,
                COALESCE(SUM(ST_Length({metric})), 0) / 1000 AS length_km
-        FROM {zones} z LEFT JOIN {table} f ON f.{g} && {zg} AND ST_Intersects(f.{g}, {zg})
+        FROM {zones} z LEFT JOIN {table} f ON ST_Intersects(f.{g}, {zg})
         GROUP BY z.{key} ORDER BY z.{key}
         """
     ).format(
