@@ -10,7 +10,17 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import DISPLAY_CRS, METRIC_CRS
 
-__all__ = ["repair_geometries", "simplify_for_display"]
+__all__ = ["GEOMETRY_FAMILY", "repair_geometries", "simplify_for_display"]
+
+# The family (point, line or polygon, as layer specs name them) of each kind of geometry.
+GEOMETRY_FAMILY = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
 
 # Topological dimension of each kind of geometry: a repair keeps parts of the original dimension.
 _DIMENSION = {

@@ -26,7 +26,13 @@ from geo.geometry import repair_geometries
 from geo.shapefile_checks import check_shapefile, check_zipped_shapefile
 from geo.shapefile_encoding import shapefile_encoding
 
-__all__ = ["ReadReport", "read_vector", "read_vector_with_report", "write_shapefile"]
+__all__ = [
+    "READABLE_SUFFIXES",
+    "ReadReport",
+    "read_vector",
+    "read_vector_with_report",
+    "write_shapefile",
+]
 
 # File kinds by extension; a folder is read as the one shapefile inside it.
 _KIND_BY_EXTENSION = {
@@ -41,7 +47,8 @@ _KIND_BY_EXTENSION = {
     ".csv": "CSV",
     ".xlsx": "Excel",
 }
-_SUPPORTED = ", ".join(_KIND_BY_EXTENSION) + " or a folder holding one .shp"
+READABLE_SUFFIXES = tuple(_KIND_BY_EXTENSION)
+_SUPPORTED = ", ".join(READABLE_SUFFIXES) + " or a folder holding one .shp"
 
 # Coordinate column pairs a CSV may use, in order of preference, compared case-insensitively.
 _COORDINATE_COLUMNS = (

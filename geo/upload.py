@@ -23,13 +23,16 @@ import shapely
 
 from geo.archive import UploadLimits, check_archive, check_size, safe_extract
 from geo.errors import DataError
-from geo.io import read_vector_with_report
+from geo.geometry import GEOMETRY_FAMILY
+from geo.io import READABLE_SUFFIXES, read_vector_with_report
 from geo.offsets import WGS84, convert_geometries
 
 __all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of", "upload_layers"]
 
-UPLOAD_SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".kml", ".kmz", ".gpx", ".csv", ".xlsx")
-_VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml", ".gpx", ".csv", ".xlsx")
+# Whatever geo.io reads, except a bare .shp (its parts must come zipped together).
+UPLOAD_SUFFIXES = tuple(s for s in READABLE_SUFFIXES if s != ".shp")
+# What a zip may hold: any of those but another archive.
+_VECTOR_SUFFIXES = tuple(s for s in READABLE_SUFFIXES if s not in (".zip", ".kmz"))
 _FORMATS = {
     ".zip": "zipped Shapefile",
     ".shp": "Shapefile",
@@ -205,9 +208,7 @@ def _geometry_types(frame: gpd.GeoDataFrame) -> dict[str, int]:
 
 
 def _families(geometry_types: dict[str, int]) -> set[str]:
-    family = {"Point": "point", "MultiPoint": "point", "LineString": "line"}
-    family |= {"MultiLineString": "line", "Polygon": "polygon", "MultiPolygon": "polygon"}
-    return {family[kind] for kind in geometry_types if kind in family}
+    return {GEOMETRY_FAMILY[kind] for kind in geometry_types if kind in GEOMETRY_FAMILY}
 
 
 def _duplicates(frame: gpd.GeoDataFrame) -> int:

@@ -14,19 +14,12 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from geo.geometry import GEOMETRY_FAMILY
 from layers.spec import Field, LayerSpec, Style
 
 __all__ = ["UPLOAD_PREFIX", "UploadedLayer", "original_columns", "uploaded_layers"]
 
 UPLOAD_PREFIX = "upload_"
-_FAMILIES = {
-    "Point": "point",
-    "MultiPoint": "point",
-    "LineString": "line",
-    "MultiLineString": "line",
-    "Polygon": "polygon",
-    "MultiPolygon": "polygon",
-}
 _FAMILY_TITLES = {"point": ("点", "points"), "line": ("线", "lines"), "polygon": ("面", "polygons")}
 
 
@@ -55,7 +48,7 @@ def uploaded_layers(
     internal = {column: f"f{number:02d}" for number, column in enumerate(columns)}
     token = secrets.token_hex(4)
     drawable = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    families = drawable.geometry.geom_type.map(_FAMILIES)
+    families = drawable.geometry.geom_type.map(GEOMETRY_FAMILY)
     layers = []
     for family in ("point", "line", "polygon"):
         chosen = drawable[families == family]

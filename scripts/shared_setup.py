@@ -154,18 +154,23 @@ def start_replica(folder: Path, port: int, environment: dict[str, str]) -> subpr
     return process
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+def wait_until_healthy(
+    url: str, process: subprocess.Popen, timeout_s: float = 60, log: Path | None = None
+) -> None:
+    """Return once the app at `url` answers its health check; RuntimeError if it exits or not
+    in time (with its `log` when given)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the replica at {url} exited with {process.returncode}")
+            output = f": {log.read_text()}" if log is not None else ""
+            raise RuntimeError(f"the app at {url} exited with {process.returncode}{output}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"the replica at {url} did not answer within {timeout_s} s")
+    raise RuntimeError(f"the app at {url} did not answer within {timeout_s} s")
 
 
 def start_nginx(folder: Path, port: int, replica_ports: Sequence[int]) -> None:

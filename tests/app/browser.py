@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.sync_api import Error as PlaywrightError
@@ -43,3 +44,9 @@ def wait_until_idle(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=TIMEOUT_MS
     )
+
+
+def gap_count(page) -> int:
+    """The number of targets in the coverage page's gap list, read from its heading."""
+    header = page.get_by_text(re.compile(r"未覆盖清单（\d+ 个）")).first.inner_text()
+    return int(re.search(r"（(\d+) 个）", header).group(1))

@@ -7,12 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from scripts.shared_setup import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,20 +27,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the app did not answer at {url} within {SERVER_START_TIMEOUT_S} s")
 
 
 @contextlib.contextmanager
@@ -79,7 +65,7 @@ def _served(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, process, log_path)
+        wait_until_healthy(url, process, SERVER_START_TIMEOUT_S, log_path)
         yield url
     finally:
         process.terminate()

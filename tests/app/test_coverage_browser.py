@@ -4,26 +4,20 @@ back as a phone form's CSV, and see coverage rise, with every point of the file 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from fieldwork.coverage import get_target_set, load_targets
 from geo.io import read_vector
-from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map, wait_until_idle
+from tests.app.browser import TIMEOUT_MS, gap_count, wait_for_drawn_map, wait_until_idle
 
 SCREENSHOTS = Path("test-output/screenshots")
-
-
-def _gap_count(page) -> int:
-    header = page.get_by_text(re.compile(r"未覆盖清单（\d+ 个）")).first.inner_text()
-    return int(re.search(r"（(\d+) 个）", header).group(1))
 
 
 def test_check_ins_brought_back_raise_coverage(app_url: str, offline_page, tmp_path: Path) -> None:
     page = offline_page
     page.goto(f"{app_url}/coverage")
     wait_for_drawn_map(page)
-    before = _gap_count(page)
+    before = gap_count(page)
     assert before > 3
 
     wait_until_idle(page)

@@ -4,7 +4,6 @@ seen through the other (layers and visits both come from the database)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from geo.postgis import DATABASE_URL_ENV
 from layers import DATA_DIR
 from scripts.local_postgis import Cluster
 from scripts.postgis_layers import load
-from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map
+from tests.app.browser import TIMEOUT_MS, gap_count, wait_for_drawn_map
 from tests.app.conftest import _served
 
 
@@ -31,11 +30,6 @@ def replicas(postgis: Cluster) -> Iterator[tuple[str, str]]:
         yield first, second
 
 
-def _gap_count(page) -> int:
-    header = page.get_by_text(re.compile(r"未覆盖清单（\d+ 个）")).first.inner_text()
-    return int(re.search(r"（(\d+) 个）", header).group(1))
-
-
 def test_a_check_in_through_one_replica_is_seen_through_the_other(
     replicas: tuple[str, str], browser, tmp_path: Path
 ) -> None:
@@ -46,7 +40,7 @@ def test_a_check_in_through_one_replica_is_seen_through_the_other(
         page.set_default_timeout(TIMEOUT_MS)
     page_b.goto(f"{second}/coverage")
     wait_for_drawn_map(page_b)
-    before = _gap_count(page_b)
+    before = gap_count(page_b)
 
     villages = load_targets(get_target_set("villages")).head(2)
     yesterday = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
