@@ -8,18 +8,16 @@ a directory that lies about sizes is stopped at the limit too.
 
 from __future__ import annotations
 
-import os
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from geo.errors import DataError
+from geo.limits import MB, UploadLimits
 
 __all__ = ["UploadLimits", "check_archive", "check_size", "safe_extract"]
 
-MB = 1024 * 1024
 NESTED_SUFFIXES = (".zip", ".kmz", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst")
 _CHUNK = 1024 * 1024
 # What a damaged archive makes zipfile raise (a bad name encoding is a UnicodeDecodeError, a
@@ -37,38 +35,6 @@ _ZIP_ERRORS = (
 # Small members compress a lot legitimately (a .cpg of 5 bytes, a DBF of spaces); only a
 # member this large is judged by its ratio.
 _RATIO_FLOOR_BYTES = 1 * MB
-
-
-@dataclass(frozen=True)
-class UploadLimits:
-    """How much an uploaded file may hold; set by the server's configuration."""
-
-    max_file_bytes: int = 200 * MB
-    max_unpacked_bytes: int = 1024 * MB
-    max_members: int = 500
-    max_ratio: float = 200.0
-
-    @classmethod
-    def from_environment(cls) -> UploadLimits:
-        """Limits from ATLAS_UPLOAD_MAX_MB and ATLAS_UNPACK_MAX_MB (defaults otherwise)."""
-        defaults = cls()
-        return cls(
-            max_file_bytes=_megabytes("ATLAS_UPLOAD_MAX_MB", defaults.max_file_bytes),
-            max_unpacked_bytes=_megabytes("ATLAS_UNPACK_MAX_MB", defaults.max_unpacked_bytes),
-        )
-
-
-def _megabytes(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        megabytes = float(value)
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a number of megabytes") from None
-    if megabytes <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return int(megabytes * MB)
 
 
 def check_size(path: Path, limits: UploadLimits, label: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import io
 import math
 import warnings
 import zipfile
@@ -21,10 +20,13 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from geo.crs import guess_crs, to_display
-from geo.errors import DataError, SwappedAxes
+from geo.errors import DataError, ReadNotice, SwappedAxes
 from geo.geometry import repair_geometries
+from geo.limits import UploadLimits
+from geo.loaded import Loaded
 from geo.shapefile_checks import check_shapefile, check_zipped_shapefile
 from geo.shapefile_encoding import shapefile_encoding
+from geo.tables import read_csv_points, read_excel_points
 
 __all__ = [
     "READABLE_SUFFIXES",
@@ -49,18 +51,6 @@ _KIND_BY_EXTENSION = {
 }
 READABLE_SUFFIXES = tuple(_KIND_BY_EXTENSION)
 _SUPPORTED = ", ".join(READABLE_SUFFIXES) + " or a folder holding one .shp"
-
-# Coordinate column pairs a CSV may use, in order of preference, compared case-insensitively.
-_COORDINATE_COLUMNS = (
-    ("lon", "lat"),
-    ("lng", "lat"),
-    ("longitude", "latitude"),
-    ("经度", "纬度"),
-    ("x", "y"),
-)
-# CSV text: UTF-8 (a BOM is stripped) first, because GB18030 "decodes" almost any bytes.
-_CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030"))
-
 
 # China's extent, for telling latitude/longitude written the wrong way round.
 _CHINA_LON = (73.0, 136.0)
@@ -89,17 +79,7 @@ class ReadReport:
     empty_features: int
     layer: str | None
     crs_guessed: bool = False  # no usable CRS in the file: guessed from the coordinates
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    """A frame as it came from the file, before its CRS is settled."""
-
-    frame: gpd.GeoDataFrame
-    driver: str
-    encoding: str | None
-    encoding_reason: str
-    layer: str | None
+    notices: tuple[ReadNotice, ...] = ()  # what reading changed or left out, for the report
 
 
 def read_vector(
@@ -123,6 +103,7 @@ def read_vector_with_report(
     crs: str | None = None,
     encoding: str | None = None,
     swap_xy: bool = False,
+    limits: UploadLimits | None = None,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """The features of ``source`` in EPSG:4326 with correctly decoded text, and a ReadReport.
 
@@ -137,6 +118,7 @@ def read_vector_with_report(
     """
     label = str(source)
     path = Path(source)
+    limits = limits or UploadLimits()
     if not path.exists():
         raise DataError(label, "file not found")
     if path.is_dir():
@@ -155,9 +137,9 @@ def read_vector_with_report(
     if kind == "CSV":
         if layer is not None:
             raise DataError(label, f"a CSV file has no layers (layer={layer!r} given)")
-        loaded = _read_csv(path, label, encoding)
+        loaded = read_csv_points(path, label, encoding, limits)
     elif kind == "Excel":
-        loaded = _read_excel(path, label, layer)
+        loaded = read_excel_points(path, label, layer, limits)
     elif kind == "shapefile":
         loaded = _read_shapefile(path, label, layer, encoding)
     elif kind == "zipped shapefile":
@@ -192,6 +174,7 @@ def read_vector_with_report(
         empty_features=empty,
         layer=loaded.layer,
         crs_guessed=guessed,
+        notices=loaded.notices,
     )
     return frame, report
 
@@ -306,7 +289,7 @@ def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
 # --- shapefiles and their text encoding -------------------------------------------------------
 
 
-def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | None) -> _Loaded:
+def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | None) -> Loaded:
     check_shapefile(shp, label)
     if encoding is not None:
         chosen, reason = encoding, "given by the caller (encoding=)"
@@ -321,7 +304,7 @@ def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | No
 
 def _read_zipped_shapefile(
     archive: Path, label: str, layer: str | None, encoding: str | None
-) -> _Loaded:
+) -> Loaded:
     try:
         with zipfile.ZipFile(archive) as zipped:
             names = [n for n in zipped.namelist() if not _zip_noise(n)]
@@ -360,7 +343,7 @@ def _read_with_gdal(
     layer: str | None,
     encoding: str | None,
     encoding_reason: str,
-) -> _Loaded:
+) -> Loaded:
     """Read one layer through pyogrio, turning every GDAL failure into a DataError."""
     try:
         chosen_layer = _choose_layer(gdal_path, label, layer)
@@ -376,7 +359,7 @@ def _read_with_gdal(
         ) from error
     if not isinstance(frame, gpd.GeoDataFrame):
         raise DataError(label, "no geometry column" + _in_layer(chosen_layer))
-    return _Loaded(
+    return Loaded(
         frame=frame,
         driver=info["driver"],
         encoding=encoding or info.get("encoding") or "UTF-8",
@@ -411,59 +394,6 @@ def _in_layer(layer: str | None) -> str:
     return f" in layer {layer!r}" if layer is not None else ""
 
 
-# --- CSV ---------------------------------------------------------------------------------------
-
-
-def _read_csv(path: Path, label: str, encoding: str | None) -> _Loaded:
-    raw = path.read_bytes()
-    if encoding is not None:
-        try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as error:
-            raise DataError(label, f"cannot decode as {encoding}: {error}") from error
-        chosen, reason = encoding, "given by the caller (encoding=)"
-    else:
-        text, chosen, reason = _decode_csv(raw, label)
-    text = text.removeprefix("\ufeff")
-    try:
-        table = pd.read_csv(io.StringIO(text))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise DataError(label, f"unreadable CSV: {error}") from error
-
-    frame = _table_points(table, label)
-    return _Loaded(frame=frame, driver="CSV", encoding=chosen, encoding_reason=reason, layer=None)
-
-
-def _read_excel(path: Path, label: str, sheet: str | None) -> _Loaded:
-    """The first sheet (or `sheet`) of an .xlsx workbook, with coordinate columns, as points."""
-    try:
-        sheets = pd.ExcelFile(path, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise DataError(label, f"unreadable Excel workbook: {error}") from error
-    with sheets:
-        names = [str(name) for name in sheets.sheet_names]
-        if sheet is not None and sheet not in names:
-            raise DataError(label, f"no sheet {sheet!r}; sheets: {', '.join(names)}")
-        chosen = sheet if sheet is not None else names[0]
-        table = pd.read_excel(sheets, sheet_name=chosen)
-    frame = _table_points(table, label)
-    reason = "Excel workbooks store text as Unicode"
-    return _Loaded(
-        frame=frame, driver="XLSX", encoding="UTF-8", encoding_reason=reason, layer=chosen
-    )
-
-
-def _table_points(table: pd.DataFrame, label: str) -> gpd.GeoDataFrame:
-    """A table with coordinate columns as points; rows missing a coordinate have no geometry."""
-    x_column, y_column = _coordinate_columns(table, label)
-    x = _numeric_column(table, x_column, label)
-    y = _numeric_column(table, y_column, label)
-    present = x.notna() & y.notna()
-    points = np.full(len(table), None, dtype=object)
-    points[present.to_numpy()] = shapely.points(x[present].to_numpy(), y[present].to_numpy())
-    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, index=table.index), crs=None)
-
-
 def _check_finite(frame: gpd.GeoDataFrame, label: str) -> None:
     """DataError naming the features whose coordinates are NaN or infinite."""
     coordinates, owners = shapely.get_coordinates(frame.geometry.array, return_index=True)
@@ -474,44 +404,6 @@ def _check_finite(frame: gpd.GeoDataFrame, label: str) -> None:
             label,
             f"{len(bad)} features have coordinates that are not numbers (NaN or infinite): {rows}",
         )
-
-
-def _decode_csv(raw: bytes, label: str) -> tuple[str, str, str]:
-    """CSV bytes as text, the encoding used and why: UTF-8 (with or without BOM), else GB18030."""
-    for codec, name in _CSV_ENCODINGS:
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if name == "UTF-8":
-            bom = " with BOM" if raw.startswith(codecs.BOM_UTF8) else ""
-            return text, name, f"the file is valid UTF-8{bom}"
-        return text, name, "the file is not valid UTF-8 but is valid GB18030"
-    raise DataError(label, "text is neither UTF-8 nor GB18030; pass encoding= to say which it is")
-
-
-def _coordinate_columns(table: pd.DataFrame, label: str) -> tuple[str, str]:
-    """The (x, y) column names of a CSV, matched case-insensitively."""
-    by_key = {}
-    for column in table.columns:
-        by_key.setdefault(str(column).strip().lower(), column)
-    for x_key, y_key in _COORDINATE_COLUMNS:
-        if x_key in by_key and y_key in by_key:
-            return by_key[x_key], by_key[y_key]
-    wanted = "; ".join(f"{x}/{y}" for x, y in _COORDINATE_COLUMNS)
-    found = ", ".join(str(column) for column in table.columns) or "none"
-    raise DataError(label, f"no coordinate columns (looked for {wanted}); columns found: {found}")
-
-
-def _numeric_column(table: pd.DataFrame, column: str, label: str) -> pd.Series:
-    values = pd.to_numeric(table[column], errors="coerce")
-    bad = values.isna() & table[column].notna()
-    if bad.any():
-        row = bad.idxmax()
-        raise DataError(
-            label, f"column {column!r} row {row}: {table[column][row]!r} is not a number"
-        )
-    return values.astype(float)
 
 
 # --- CRS ---------------------------------------------------------------------------------------

@@ -21,10 +21,11 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo.archive import UploadLimits, check_archive, check_size, safe_extract
-from geo.errors import DataError
+from geo.archive import check_archive, check_size, safe_extract
+from geo.errors import DataError, ReadNotice
 from geo.geometry import GEOMETRY_FAMILY
 from geo.io import READABLE_SUFFIXES, read_vector_with_report
+from geo.limits import UploadLimits
 from geo.offsets import WGS84, convert_geometries
 
 __all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of", "upload_layers"]
@@ -69,6 +70,7 @@ class UploadReport:
     duplicate_features: int
     fields: tuple[tuple[str, str], ...]
     outside_district: int
+    notices: tuple[ReadNotice, ...] = ()  # what reading changed or left out, with counts
 
     @property
     def mixed_geometry(self) -> bool:
@@ -105,7 +107,9 @@ def inspect_upload(
         source = _readable_source(path, suffix, Path(folder), limits, file_name)
         layers = layers_of(source, file_name)
         try:
-            frame, read = read_vector_with_report(source, layer=layer, crs=crs, swap_xy=swap_xy)
+            frame, read = read_vector_with_report(
+                source, layer=layer, crs=crs, swap_xy=swap_xy, limits=limits
+            )
         except DataError as error:
             raise type(error)(file_name, error.problem) from error
     if datum != WGS84:
@@ -129,6 +133,7 @@ def inspect_upload(
         duplicate_features=_duplicates(frame),
         fields=tuple((str(c), _kind(frame[c])) for c in frame.columns if c != "geometry"),
         outside_district=_outside(frame, district),
+        notices=read.notices,
     )
     return frame, report
 

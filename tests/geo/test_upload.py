@@ -13,8 +13,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.archive import MB, UploadLimits, safe_extract
+from geo.archive import safe_extract
 from geo.errors import DataError, SwappedAxes
+from geo.limits import MB, UploadLimits
 from geo.offsets import GCJ02, WGS84, convert
 from geo.upload import inspect_upload
 
