@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,12 @@ import shapely
 
 from geo.archive import check_archive, check_size, safe_extract
 from geo.errors import DataError, ReadNotice
+from geo.geojson_checks import check_geojson
 from geo.geometry import GEOMETRY_FAMILY
 from geo.io import READABLE_SUFFIXES, read_vector_with_report
 from geo.limits import UploadLimits
 from geo.offsets import WGS84, convert_geometries
+from geo.sniff import check_content
 
 __all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of", "upload_layers"]
 
@@ -88,12 +91,16 @@ def inspect_upload(
     datum: str = WGS84,
     swap_xy: bool = False,
     limits: UploadLimits | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> tuple[gpd.GeoDataFrame, UploadReport]:
     """The features (EPSG:4326, WGS-84) of an uploaded file and its validation report.
 
     `district` (EPSG:4326) is what "outside" is counted against; `crs` applies when the file
     declares none; `datum` says the lon/lat are GCJ-02 or BD-09; `swap_xy` exchanges x and y.
+    With several layers and none chosen, the first is read.  Untrusted files are read through
+    `geo.upload_worker.read_upload`, which runs this in a limited process.
     """
+    step = progress or (lambda stage, fraction: None)
     path = Path(path)
     limits = limits or UploadLimits.from_environment()
     suffix = Path(file_name).suffix.lower()
@@ -104,14 +111,24 @@ def inspect_upload(
         )
     check_size(path, limits, file_name)
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        step("unpack", 0.05)
         source = _readable_source(path, suffix, Path(folder), limits, file_name)
-        layers = layers_of(source, file_name)
+        step("check", 0.15)
         try:
+            _check_source(source, limits, file_name)
+            layers = layers_of(source, file_name)
+            step("read", 0.3)
             frame, read = read_vector_with_report(
-                source, layer=layer, crs=crs, swap_xy=swap_xy, limits=limits
+                source,
+                layer=layer or (layers[0] if len(layers) > 1 else None),
+                crs=crs,
+                swap_xy=swap_xy,
+                limits=limits,
+                progress=progress,
             )
         except DataError as error:
-            raise type(error)(file_name, error.problem) from error
+            raise type(error)(file_name, error.problem.replace(str(source), file_name)) from error
+    step("report", 0.9)
     if datum != WGS84:
         frame = convert_geometries(frame, datum, WGS84)
     report = UploadReport(
@@ -164,6 +181,14 @@ def _readable_source(
     named = folder / f"upload{suffix}"
     shutil.copyfile(path, named)
     return named
+
+
+def _check_source(source: Path, limits: UploadLimits, file_name: str) -> None:
+    """The content must be what the name promises (geo.sniff); GeoJSON is checked in full."""
+    suffix = source.suffix.lower()
+    check_content(source, suffix, file_name, limits)
+    if suffix in (".geojson", ".json"):
+        check_geojson(source, file_name, limits)
 
 
 def _format(suffix: str, source: Path) -> str:

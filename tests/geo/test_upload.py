@@ -280,8 +280,8 @@ def test_a_geopackage_lists_its_layers_and_reads_the_one_chosen(tmp_path: Path) 
     path = tmp_path / "two.gpkg"
     _points(2).to_file(path, layer="村点")
     _points(3).to_file(path, layer="项目点", mode="a")
-    with pytest.raises(DataError, match="several layers"):
-        inspect_upload(path, file_name="two.gpkg", district=DISTRICT)
+    first, listed = inspect_upload(path, file_name="two.gpkg", district=DISTRICT)
+    assert listed.layer == "村点" and len(first) == 2  # the first layer, until one is chosen
     frame, report = inspect_upload(path, file_name="two.gpkg", district=DISTRICT, layer="项目点")
     assert set(report.layers) == {"村点", "项目点"} and len(frame) == 3
 
