@@ -6,6 +6,7 @@ import codecs
 import math
 import warnings
 import zipfile
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from os import PathLike
@@ -21,6 +22,7 @@ from pyproj.exceptions import CRSError
 
 from geo.crs import guess_crs, to_display
 from geo.errors import DataError, ReadNotice, SwappedAxes
+from geo.gdal_read import read_with_gdal as _read_with_gdal
 from geo.geometry import repair_geometries
 from geo.limits import UploadLimits
 from geo.loaded import Loaded
@@ -55,8 +57,7 @@ _SUPPORTED = ", ".join(READABLE_SUFFIXES) + " or a folder holding one .shp"
 # China's extent, for telling latitude/longitude written the wrong way round.
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
-# Multi-layer formats whose default layer is fixed rather than asked for.
-_DEFAULT_LAYER = {"GPX": "waypoints"}
+_EARTH_RADIUS_M = 6_378_137.0
 # Written into every DBF header in place of today's date, so equal input gives equal bytes.
 _DBF_FIXED_DATE = "2000-01-01"
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
@@ -104,6 +105,7 @@ def read_vector_with_report(
     encoding: str | None = None,
     swap_xy: bool = False,
     limits: UploadLimits | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """The features of ``source`` in EPSG:4326 with correctly decoded text, and a ReadReport.
 
@@ -146,20 +148,19 @@ def read_vector_with_report(
         loaded = _read_zipped_shapefile(path, label, layer, encoding)
     else:
         chosen, reason = _text_encoding(encoding, kind)
-        loaded = _read_with_gdal(str(path), label, layer, chosen, reason)
+        loaded = _read_with_gdal(str(path), label, layer, chosen, reason, limits)
 
     frame = loaded.frame
     if len(frame) == 0:
         raise DataError(label, "empty: no features")
+    _check_vertices(frame, label, limits)
     _check_finite(frame, label)
     if swap_xy:
         frame = frame.set_geometry(shapely.transform(frame.geometry.array, lambda xy: xy[:, ::-1]))
+    _step(progress, "crs", 0.6)
     frame, crs_source, crs_reason, guessed = _settle_crs(frame, label, crs)
-    frame = to_display(frame)
-    if not np.isfinite(shapely.get_coordinates(frame.geometry.array)).all():
-        raise DataError(
-            label, f"coordinates cannot be converted from {crs_source} to EPSG:4326 ({crs_reason})"
-        )
+    frame = _to_display(frame, label, crs_source, crs_reason)
+    _step(progress, "repair", 0.7)
     frame, repaired = repair_geometries(frame)
     empty = int((frame.geometry.isna() | frame.geometry.is_empty).sum())
     report = ReadReport(
@@ -177,6 +178,43 @@ def read_vector_with_report(
         notices=loaded.notices,
     )
     return frame, report
+
+
+def _step(progress: Callable[[str, float], None] | None, stage: str, fraction: float) -> None:
+    if progress is not None:
+        progress(stage, fraction)
+
+
+def _check_vertices(frame: gpd.GeoDataFrame, label: str, limits: UploadLimits) -> None:
+    """DataError for a feature or a file with more vertices than the limits (before repairs)."""
+    counts = shapely.get_num_coordinates(frame.geometry.array)
+    if counts.size and counts.max() > limits.max_vertices_per_feature:
+        worst = int(counts.argmax())
+        raise DataError(
+            label,
+            f"feature {frame.index[worst]} has {int(counts[worst]):,} vertices, more than the "
+            f"{limits.max_vertices_per_feature:,} allowed for one feature",
+        )
+    if counts.sum() > limits.max_vertices:
+        raise DataError(
+            label,
+            f"holds {int(counts.sum()):,} vertices, more than the {limits.max_vertices:,} allowed",
+        )
+
+
+def _to_display(frame: gpd.GeoDataFrame, label: str, crs: str, reason: str) -> gpd.GeoDataFrame:
+    """The frame in EPSG:4326; DataError when its CRS cannot be converted (another body, …)."""
+    try:
+        shown = to_display(frame)
+    except (pyproj.exceptions.ProjError, CRSError, ValueError, TypeError) as error:
+        raise DataError(
+            label, f"coordinates cannot be converted from {crs} to EPSG:4326 ({error})"
+        ) from None
+    if not np.isfinite(shapely.get_coordinates(shown.geometry.array)).all():
+        raise DataError(
+            label, f"coordinates cannot be converted from {crs} to EPSG:4326 ({reason})"
+        )
+    return shown
 
 
 def write_shapefile(
@@ -337,63 +375,6 @@ def _text_encoding(encoding: str | None, kind: str) -> tuple[str | None, str]:
     return None, f"{kind} text is UTF-8 by specification"
 
 
-def _read_with_gdal(
-    gdal_path: str,
-    label: str,
-    layer: str | None,
-    encoding: str | None,
-    encoding_reason: str,
-) -> Loaded:
-    """Read one layer through pyogrio, turning every GDAL failure into a DataError."""
-    try:
-        chosen_layer = _choose_layer(gdal_path, label, layer)
-        info = pyogrio.read_info(gdal_path, layer=chosen_layer)
-        if info["geometry_type"] is None:
-            raise DataError(label, "no geometry column" + _in_layer(chosen_layer))
-        frame = pyogrio.read_dataframe(gdal_path, layer=chosen_layer, encoding=encoding)
-    except _PYOGRIO_ERRORS as error:
-        raise DataError(label, f"unreadable: {error}") from error
-    except UnicodeDecodeError as error:
-        raise DataError(
-            label, f"text is not valid {encoding or 'UTF-8'} ({error}); pass encoding= to override"
-        ) from error
-    if not isinstance(frame, gpd.GeoDataFrame):
-        raise DataError(label, "no geometry column" + _in_layer(chosen_layer))
-    return Loaded(
-        frame=frame,
-        driver=info["driver"],
-        encoding=encoding or info.get("encoding") or "UTF-8",
-        encoding_reason=encoding_reason,
-        layer=chosen_layer,
-    )
-
-
-def _choose_layer(gdal_path: str, label: str, layer: str | None) -> str | None:
-    """The layer to read: the one asked for, the only spatial one, or the format's default."""
-    layers = pyogrio.list_layers(gdal_path)
-    names = [str(name) for name, _ in layers]
-    if layer is not None:
-        if layer not in names:
-            raise DataError(label, f"no layer {layer!r}; layers: {', '.join(names)}")
-        return layer
-    if len(names) == 1:
-        return None if gdal_path.lower().endswith(".shp") else names[0]
-    spatial = [str(name) for name, geometry_type in layers if geometry_type is not None]
-    if len(spatial) == 1:
-        return spatial[0]
-    driver = pyogrio.read_info(gdal_path, layer=names[0])["driver"] if names else ""
-    default = _DEFAULT_LAYER.get(driver)
-    if default in names:
-        return default
-    raise DataError(
-        label, f"several layers, pass layer= to pick one of: {', '.join(names) or 'none'}"
-    )
-
-
-def _in_layer(layer: str | None) -> str:
-    return f" in layer {layer!r}" if layer is not None else ""
-
-
 def _check_finite(frame: gpd.GeoDataFrame, label: str) -> None:
     """DataError naming the features whose coordinates are NaN or infinite."""
     coordinates, owners = shapely.get_coordinates(frame.geometry.array, return_index=True)
@@ -466,6 +447,10 @@ def _looks_swapped(bounds: tuple[float, float, float, float]) -> bool:
 
 def _contradiction(declared: pyproj.CRS, bounds: tuple[float, float, float, float]) -> str | None:
     """Why coordinates cannot be in the declared CRS, or None if they may be."""
+    if not (declared.is_geographic or declared.is_projected):
+        return f"it is a {declared.type_name.lower()}, which cannot be placed on the Earth"
+    if not _on_earth(declared):
+        return "it is not a coordinate system of the Earth"
     minx, miny, maxx, maxy = bounds
     lon_lat = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if declared.is_geographic and not lon_lat:
@@ -473,6 +458,12 @@ def _contradiction(declared: pyproj.CRS, bounds: tuple[float, float, float, floa
     if declared.is_projected and lon_lat:
         return "the coordinates look like longitudes/latitudes, not metres"
     return None
+
+
+def _on_earth(crs: pyproj.CRS) -> bool:
+    """Whether the CRS's ellipsoid is the Earth's (its semi-major axis within 10 km of it)."""
+    ellipsoid = crs.ellipsoid
+    return ellipsoid is not None and abs(ellipsoid.semi_major_metre - _EARTH_RADIUS_M) < 10_000
 
 
 def _crs_name(crs: pyproj.CRS) -> str:
