@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from geo.errors import DataError
@@ -59,4 +61,8 @@ navigation = st.navigation(
         for index, (path, title_zh, title_en, icon, url) in enumerate(shown)
     ]
 )
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # a page's bug: a plain message for the user, the details for the server log
+    logging.getLogger("atlas").exception("page %s failed", navigation.url_path)
+    st.error(text("unexpected_error", lang))

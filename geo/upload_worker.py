@@ -18,6 +18,8 @@ import os
 import re
 import resource
 import signal
+import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -44,8 +46,22 @@ _CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG = 1
 _LOCK = threading.Lock()
 _CONTEXT: multiprocessing.context.ForkServerContext | None = None
-# Anything that looks like a path on this server, in a message from a reader.
-_SERVER_PATH = re.compile(r"(?:/vsi\w+/)?/(?:tmp|work|root|home|usr|var|etc|opt|proc|srv|mnt)/\S*")
+# Paths of this server a reader's message may hold: the upload folders, the project, Python.
+_SERVER_PATHS = re.compile(
+    "|".join(
+        re.escape(prefix) + r"[^\s'\"]*"
+        for prefix in sorted(
+            {
+                f"{tempfile.gettempdir()}/atlas-upload-",
+                str(Path(__file__).resolve().parents[1]),
+                sys.prefix,
+                sys.base_prefix,
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+)
 
 
 class UploadCancelled(Exception):
@@ -248,8 +264,9 @@ def _memory_problem(limits: UploadLimits) -> str:
 
 def _scrubbed(error: DataError, job: _Job) -> DataError:
     """The refusal with any server path replaced by the file's own name."""
-    problem = error.problem.replace(str(Path(job.path).parent), "")
-    problem = _SERVER_PATH.sub(job.file_name, problem)
+    problem = error.problem.replace(job.path, job.file_name)
+    problem = problem.replace(str(Path(job.path).parent), "…")
+    problem = _SERVER_PATHS.sub("…", problem)
     return type(error)(job.file_name, problem)
 
 

@@ -8,7 +8,6 @@ features answer clicks in the panel like the atlas's own.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
 
 import folium
@@ -20,7 +19,7 @@ from geo.crs import DISPLAY_CRS, METRIC_CRS
 from geo.errors import DataError, SwappedAxes
 from geo.export import FEATURE_FORMATS, export_features, export_filename, shapefile_problem
 from geo.offsets import BD09, GCJ02, WGS84
-from geo.upload import UPLOAD_SUFFIXES, UploadReport, inspect_upload, upload_layers
+from geo.upload import UPLOAD_SUFFIXES, UploadReport
 from layers import get_layer, load_layer
 from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
 from ui.access import require_page
@@ -28,8 +27,9 @@ from ui.assets import localise_assets
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
 from ui.maps import base_map, layer_group, outline_group
-from ui.messages import explain, plain_markdown
+from ui.messages import explain, explain_notice, plain_markdown
 from ui.state import current_lang
+from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
 
 __all__ = ["render_data_page"]
@@ -74,70 +74,27 @@ def render_data_page() -> None:
 
 def _check_and_add(name: str, data: bytes, lang: str) -> None:
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        layers = _layers(digest, name, data)
-    except DataError as error:
-        _refused(error, lang)
-        return
-    layer, crs, datum, swap = _reading_choices(layers, digest, lang)
-    try:
-        frame, report = _inspected(digest, name, data, layer, crs, datum, swap)
-    except DataError as error:
-        _refused(error, lang)
-        return
-    _report(report, lang)
-    _preview(frame, report, lang)
-    _add_form(frame, report, lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _layers(digest: str, name: str, _data: bytes) -> tuple[str, ...]:
-    """The file's layers; cached by the digest of its bytes (the bytes are not hashed again)."""
-    with _saved(name, _data) as path:
-        return upload_layers(path, file_name=name)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _inspected(
-    digest: str,
-    name: str,
-    _data: bytes,
-    layer: str | None,
-    crs: str | None,
-    datum: str,
-    swap: bool,
-) -> tuple[gpd.GeoDataFrame, UploadReport]:
-    district = load_layer("district").geometry.union_all()
-    with _saved(name, _data) as path:
-        return inspect_upload(
-            path,
-            file_name=name,
-            district=district,
-            layer=layer,
-            crs=crs,
-            datum=datum,
-            swap_xy=swap,
+    known = st.session_state.get(f"{KEY}:layers:{digest}", ())
+    choices = _reading_choices(known, digest, lang)
+    outcome = read_upload_once(name, data, digest, choices, lang)
+    if outcome is None:
+        st.warning(text("data_cancelled", lang, name=plain_markdown(name)))
+        st.button(
+            text("data_read_again", lang), key=f"{KEY}:again:{digest}", on_click=forget_cancel
         )
+        return
+    if isinstance(outcome, DataError):
+        _refused(outcome, lang)
+        return
+    if len(outcome.layers) > 1 and not known:  # offer the layers found, first one shown
+        st.session_state[f"{KEY}:layers:{digest}"] = outcome.layers
+        st.rerun()
+    _report(outcome.report, lang)
+    _preview(outcome.frame, outcome.report, lang)
+    _add_form(outcome.frame, outcome.report, lang)
 
 
-class _saved:
-    """The uploaded bytes as a file on disk for the readers, removed afterwards."""
-
-    def __init__(self, name: str, data: bytes) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="atlas-upload-")
-        self.path = Path(self._folder.name) / f"upload{Path(name).suffix.lower()}"
-        self.path.write_bytes(data)
-
-    def __enter__(self) -> Path:
-        return self.path
-
-    def __exit__(self, *exc) -> None:
-        self._folder.cleanup()
-
-
-def _reading_choices(
-    layers: tuple[str, ...], digest: str, lang: str
-) -> tuple[str | None, str | None, str, bool]:
+def _reading_choices(layers: tuple[str, ...], digest: str, lang: str) -> ReadingChoices:
     columns = st.columns([2, 3, 2, 2])
     layer = None
     if len(layers) > 1:
@@ -157,11 +114,11 @@ def _reading_choices(
         key=f"{KEY}:datum:{digest}",
     )
     swap = columns[3].checkbox(text("data_swap", lang), key=f"{KEY}:swap:{digest}")
-    return layer, crs or None, datum, swap
+    return ReadingChoices(layer, crs or None, datum, swap)
 
 
 def _refused(error: DataError, lang: str) -> None:
-    st.error(f"{text('data_refused', lang)}。{explain(error, lang)}")
+    st.error(plain_markdown(f"{text('data_refused', lang)}。{explain(error, lang)}"))
     if isinstance(error, SwappedAxes):
         st.info(text("data_swap", lang))
 
@@ -183,7 +140,11 @@ def _report(report: UploadReport, lang: str) -> None:
         (text("data_outside", lang), str(report.outside_district)),
     ]
     item, value = text("col_item", lang), text("col_value", lang)
+    rows = [(name, plain_markdown(shown)) for name, shown in rows]  # file text is text only
     st.table(pd.DataFrame(rows, columns=[item, value]).set_index(item))
+    if report.notices:
+        lines = "\n".join(f"- {plain_markdown(explain_notice(n, lang))}" for n in report.notices)
+        st.warning(f"**{text('data_notices', lang)}**\n\n{lines}")
     if report.repaired:
         with st.expander(f"{text('data_repaired', lang)}（{len(report.repaired)}）"):
             st.text("\n".join(report.repaired))

@@ -257,6 +257,28 @@ _TEXT = {
     "data_download_crs": ("下载坐标系", "Download in"),
     "data_wgs84": ("WGS-84 经纬度", "WGS-84 lon/lat"),
     "data_gk": ("CGCS2000 高斯-克吕格 3 度带 (EPSG:4549)", "CGCS2000 Gauss-Krüger 3° (EPSG:4549)"),
+    "data_reading": (
+        "正在读取“{name}”：{stage}（{seconds} 秒）",
+        "Reading “{name}”: {stage} ({seconds} s)",
+    ),
+    "data_stage_unpack": ("解压与检查大小", "unpacking and checking sizes"),
+    "data_stage_check": ("核对文件内容与类型", "checking the content matches the file type"),
+    "data_stage_read": ("读取要素", "reading features"),
+    "data_stage_crs": ("确定坐标系", "settling the coordinate system"),
+    "data_stage_repair": ("检查与修复几何", "checking and repairing geometries"),
+    "data_stage_report": ("生成检查报告", "writing the validation report"),
+    "data_cancel": ("取消读取", "Cancel reading"),
+    "data_cancelled": (
+        "已取消读取“{name}”，未添加任何数据。",
+        "Reading “{name}” was cancelled; nothing was added.",
+    ),
+    "data_read_again": ("重新读取", "Read it again"),
+    "data_notices": ("读取时的改动与遗漏", "What reading changed or left out"),
+    "unexpected_error": (
+        "页面出现意外错误，已记录在服务器日志中。请刷新页面重试；如仍出现，请联系管理员。",
+        "Something went wrong on this page; the details are in the server log. "
+        "Reload the page to try again, and tell the administrator if it happens again.",
+    ),
     "page_refused": (
         "您的角色无权打开此页面。",
         "Your role may not open this page.",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from geo.errors import DataError
+from geo.errors import DataError, ReadNotice
 
-__all__ = ["explain", "plain_markdown"]
+__all__ = ["explain", "explain_notice", "plain_markdown"]
 
 # (pattern on the English problem, Chinese explanation with the pattern's named groups)
 _CHINESE = (
@@ -81,6 +81,24 @@ def explain(error: DataError, lang: str) -> str:
             if match:
                 return f"{error.source}：{chinese.format(**match.groupdict())}（{error.problem}）"
     return f"{error.source}: {error.problem}"
+
+
+# What reading changed or left out (geo.errors.ReadNotice codes), in Chinese, with the count.
+_NOTICES_ZH = {
+    "column_renamed": "字段名与几何列冲突，已改名保留",
+    "reader_warnings": "读取时出现 {count} 条警告",
+    "cpg_overridden": ".cpg 声明的编码与文字不符，{count} 个值已按实际编码读取",
+    "excel_formulas": "{count} 个单元格是公式，已使用 Excel 上次计算的结果",
+    "excel_formulas_uncomputed": "{count} 个公式单元格没有计算结果，已留空",
+}
+
+
+def explain_notice(notice: ReadNotice, lang: str) -> str:
+    """One line on what reading changed: Chinese with the English detail, or English."""
+    chinese = _NOTICES_ZH.get(notice.code)
+    if lang == "en" or chinese is None:
+        return f"{notice.detail} ({notice.count:,})"
+    return f"{chinese.format(count=f'{notice.count:,}')}（{notice.detail}）"
 
 
 def plain_markdown(value: str) -> str:
