@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from geo.errors import DataError
 from layers import check_layers
 from ui.access import allowed_pages
 from ui.assets import missing_assets
+from ui.guard import run_page
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
 
@@ -61,8 +60,4 @@ navigation = st.navigation(
         for index, (path, title_zh, title_en, icon, url) in enumerate(shown)
     ]
 )
-try:
-    navigation.run()
-except Exception:  # a page's bug: a plain message for the user, the details for the server log
-    logging.getLogger("atlas").exception("page %s failed", navigation.url_path)
-    st.error(text("unexpected_error", lang))
+run_page(navigation, lang)  # a page's bug: a plain message here, the details in the server log

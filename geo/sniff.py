@@ -16,10 +16,12 @@ import time
 import zipfile
 from pathlib import Path
 
+from geo.archive import check_archive
 from geo.errors import DataError
+from geo.geojson_checks import check_geojson
 from geo.limits import UploadLimits
 
-__all__ = ["ALLOWED_DRIVERS", "UPLOAD_GDAL_DRIVERS", "check_content"]
+__all__ = ["ALLOWED_DRIVERS", "UPLOAD_GDAL_DRIVERS", "check_content", "check_untrusted"]
 
 # The GDAL drivers each kind of upload may be opened with, and nothing else.
 ALLOWED_DRIVERS = {
@@ -41,6 +43,17 @@ _GPKG_APPLICATION_IDS = {0x47504B47, 0x47503130, 0x47503131}
 _GPKG_SECONDS = 10.0
 _XML_DANGER = re.compile(rb"<!DOCTYPE|<!ENTITY|<xi:include|<!\[CDATA\[\s*<!ENTITY", re.IGNORECASE)
 _XML_ROOT = re.compile(rb"<\s*(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def check_untrusted(path: Path, label: str, limits: UploadLimits) -> None:
+    """Everything checked of an outside file before a reader opens it: its content matches its
+    suffix (below) and a GeoJSON names no URL or file, and holds only finite numbers."""
+    suffix = path.suffix.lower()
+    if suffix in (".kmz", ".xlsx"):  # zips their readers unpack: the directory is judged first
+        check_archive(path, limits, label, nested_ok=suffix == ".xlsx")
+    check_content(path, suffix, label, limits)
+    if suffix in (".geojson", ".json"):
+        check_geojson(path, label, limits)
 
 
 def check_content(path: Path, suffix: str, label: str, limits: UploadLimits) -> None:

@@ -35,7 +35,7 @@ from geo.errors import DataError
 from geo.limits import MB, UploadLimits
 from geo.offsets import WGS84
 
-__all__ = ["UploadCancelled", "UploadOutcome", "read_upload", "worker_isolation"]
+__all__ = ["UploadCancelled", "UploadOutcome", "read_upload", "run_limited", "worker_isolation"]
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +79,13 @@ class UploadOutcome:
 
 @dataclass(frozen=True)
 class _Job:
+    """What the worker runs: a module-level function (pickled by name) on one file."""
+
+    task: Callable[..., object]
     path: str
     file_name: str
-    district_wkb: bytes | None
-    layer: str | None
-    crs: str | None
-    datum: str
-    swap_xy: bool
     limits: UploadLimits
+    options: dict
 
 
 def read_upload(
@@ -107,17 +106,38 @@ def read_upload(
     `on_progress(stage, fraction)` is called as the worker moves on; `cancelled()` is asked
     several times a second and stops the worker when it returns True (UploadCancelled).
     """
-    limits = limits or UploadLimits.from_environment()
-    job = _Job(
-        str(Path(path).resolve()),
-        file_name,
-        None if district is None else shapely.to_wkb(district),
-        layer,
-        crs,
-        datum,
-        swap_xy,
-        limits,
+    return run_limited(
+        _inspect,
+        path,
+        file_name=file_name,
+        limits=limits,
+        on_progress=on_progress,
+        cancelled=cancelled,
+        district_wkb=None if district is None else shapely.to_wkb(district),
+        layer=layer,
+        crs=crs,
+        datum=datum,
+        swap_xy=swap_xy,
     )
+
+
+def run_limited(
+    task: Callable[..., object],
+    path: str | Path,
+    *,
+    file_name: str,
+    limits: UploadLimits | None = None,
+    on_progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    **options: object,
+) -> object:
+    """`task(path, file_name=, limits=, progress=, **options)` run in a limited worker.
+
+    `task` must be a module-level function; what it returns must pickle.  Its DataErrors
+    come back as they are (server paths removed); every other way it ends is a DataError.
+    """
+    limits = limits or UploadLimits.from_environment()
+    job = _Job(task, str(Path(path).resolve()), file_name, limits, options)
     receiver, sender = _context().Pipe(duplex=False)
     process = _context().Process(target=_child, args=(sender, job), daemon=True)
     process.start()
@@ -131,7 +151,7 @@ def read_upload(
         process.join(5)
 
 
-def _wait(process, receiver: Connection, job: _Job, on_progress, cancelled) -> UploadOutcome:
+def _wait(process, receiver: Connection, job: _Job, on_progress, cancelled) -> object:
     deadline = time.monotonic() + job.limits.wall_seconds
     while True:
         if cancelled is not None and cancelled():
@@ -149,7 +169,7 @@ def _wait(process, receiver: Connection, job: _Job, on_progress, cancelled) -> U
         if kind == "progress" and on_progress is not None:
             on_progress(*payload)
         elif kind == "done":
-            return UploadOutcome(*payload)
+            return payload[0]
         elif kind == "refused":
             raise payload[0]
         elif kind == "failed":
@@ -226,7 +246,10 @@ def _child(sender: Connection, job: _Job) -> None:
         sender.send(("progress", stage, fraction))
 
     try:
-        sender.send(("done", *_inspect(job, progress)))
+        result = job.task(
+            job.path, file_name=job.file_name, limits=job.limits, progress=progress, **job.options
+        )
+        sender.send(("done", result))
     except DataError as error:
         sender.send(("refused", _scrubbed(error, job)))
     except MemoryError:
@@ -237,22 +260,13 @@ def _child(sender: Connection, job: _Job) -> None:
         sender.close()
 
 
-def _inspect(job: _Job, progress: ProgressCallback) -> tuple:
+def _inspect(path: str, *, district_wkb: bytes | None, **options) -> UploadOutcome:
+    """The worker's task for the data page: geo.upload.inspect_upload."""
     from geo.upload import inspect_upload
 
-    district = None if job.district_wkb is None else shapely.from_wkb(job.district_wkb)
-    frame, report = inspect_upload(
-        job.path,
-        file_name=job.file_name,
-        district=district,
-        layer=job.layer,
-        crs=job.crs,
-        datum=job.datum,
-        swap_xy=job.swap_xy,
-        limits=job.limits,
-        progress=progress,
-    )
-    return report.layers, frame, report
+    district = None if district_wkb is None else shapely.from_wkb(district_wkb)
+    frame, report = inspect_upload(path, district=district, **options)
+    return UploadOutcome(report.layers, frame, report)
 
 
 def _memory_problem(limits: UploadLimits) -> str:

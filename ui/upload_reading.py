@@ -85,14 +85,23 @@ def _read(
         text("data_cancel", lang), key=f"data:cancel:{key[0]}", on_click=cancel_reading, args=(key,)
     )
     started = time.monotonic()
+    shown = {"stage": "", "fraction": 0.0, "at": started}
 
     def progress(stage: str, fraction: float) -> None:
-        label = text(f"data_stage_{stage}", lang) if stage in _STAGES else stage
-        seconds = int(time.monotonic() - started)
-        bar.progress(
-            min(fraction, 1.0),
-            text=text("data_reading", lang, name=name, stage=label, seconds=seconds),
-        )
+        shown.update(stage=text(f"data_stage_{stage}", lang) if stage in _STAGES else stage)
+        shown.update(fraction=min(fraction, 1.0))
+        _draw()
+
+    def _draw() -> None:  # every st call is where Streamlit stops a run (cancel, page left)
+        shown["at"] = time.monotonic()
+        seconds = int(shown["at"] - started)
+        label = text("data_reading", lang, name=name, stage=shown["stage"], seconds=seconds)
+        bar.progress(shown["fraction"], text=label)
+
+    def stop() -> bool:
+        if time.monotonic() - shown["at"] >= 1:
+            _draw()
+        return _left()
 
     district = load_layer("district").geometry.union_all()
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
@@ -108,7 +117,7 @@ def _read(
                 datum=choices.datum,
                 swap_xy=choices.swap,
                 on_progress=progress,
-                cancelled=_left,
+                cancelled=stop,
             )
         except DataError as error:
             return error
