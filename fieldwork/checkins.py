@@ -10,7 +10,7 @@ or not a point.  Nothing is dropped silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,10 +22,13 @@ import pyogrio
 
 from fieldwork.coverage import TargetSet, load_targets
 from fieldwork.store import ImportRecord, Visit, VisitStore
+from geo.archive import check_size
 from geo.crs import to_metric
 from geo.errors import DataError
 from geo.io import read_vector
+from geo.limits import UploadLimits
 from geo.offsets import BD09, GCJ02, WGS84, convert_geometries
+from geo.sniff import check_untrusted
 from layers import load_layer
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "CheckinReport",
     "import_checkins",
     "read_checkins",
+    "read_checkins_task",
 ]
 
 CHECKIN_SUFFIXES = (".csv", ".gpx", ".geojson", ".json", ".kml", ".kmz")
@@ -81,6 +85,7 @@ def read_checkins(
     *,
     datum: str | None = None,
     file_name: str | None = None,
+    limits: UploadLimits | None = None,
 ) -> gpd.GeoDataFrame:
     """The file's points in WGS-84 with source_row, visited_at (UTC or NaT), team, note, datum.
 
@@ -90,7 +95,7 @@ def read_checkins(
     """
     label = file_name or Path(path).name
     try:
-        frames = _read_layers(Path(path), label)
+        frames = _read_layers(Path(path), label, limits)
     except DataError as error:  # name the file as the user knows it, not its temporary copy
         raise DataError(label, error.problem) from error
     points = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -116,21 +121,38 @@ def read_checkins(
     return out
 
 
-def _read_layers(path: Path, label: str) -> list[gpd.GeoDataFrame]:
+def read_checkins_task(
+    path: str,
+    *,
+    file_name: str,
+    limits: UploadLimits,
+    progress: Callable[[str, float], None],
+    datum: str | None = None,
+) -> gpd.GeoDataFrame:
+    """What the limited upload worker runs for a check-in file (geo.upload_worker.run_limited):
+    the file's size and content checked as for any upload, then read_checkins."""
+    progress("check", 0.1)
+    check_size(Path(path), limits, file_name)
+    check_untrusted(Path(path), file_name, limits)
+    progress("read", 0.3)
+    return read_checkins(path, datum=datum, file_name=file_name, limits=limits)
+
+
+def _read_layers(path: Path, label: str, limits: UploadLimits | None) -> list[gpd.GeoDataFrame]:
     """The point layers of the file: for GPX, waypoints and track points; else the one layer."""
     if path.suffix.lower() not in CHECKIN_SUFFIXES:
         raise DataError(
             label, f"not a check-in file ({path.suffix}); use {', '.join(CHECKIN_SUFFIXES)}"
         )
     if path.suffix.lower() != ".gpx":
-        frame = read_vector(path)
+        frame = read_vector(path, limits=limits)
         frame["_source_row"] = [f"{_row_word(path)} {n}" for n in range(1, len(frame) + 1)]
         return [frame]
     frames = []
     for layer, word in (("waypoints", "waypoint"), ("track_points", "track point")):
         if _layer_is_empty(path, layer):
             continue
-        frame = read_vector(path, layer=layer)
+        frame = read_vector(path, layer=layer, limits=limits)
         frame["_source_row"] = [f"{word} {n}" for n in range(1, len(frame) + 1)]
         frames.append(frame)
     if not frames:
@@ -244,17 +266,20 @@ def import_checkins(
     file_name: str | None = None,
     now: datetime | None = None,
     townships: Sequence[str] | None = None,
+    points: gpd.GeoDataFrame | None = None,
 ) -> CheckinReport:
     """Read, match and record one file; a report row for every point of it.
 
     `team` is used where the file names none; `fallback_time` (aware) where a point has no
     time; `townships` limits the targets to those townships (a field team's own).
     All visits of the file are recorded in one transaction, or none (on any error).
+    `points` are the file's points when read_checkins_task has read them already.
     """
     label = file_name or Path(path).name
     if fallback_time is not None and fallback_time.tzinfo is None:
         raise ValueError("fallback_time must be timezone-aware")
-    points = read_checkins(path, datum=datum, file_name=label)
+    if points is None:  # else read already (by read_checkins_task, in the limited worker)
+        points = read_checkins(path, datum=datum, file_name=label)
     points["team"] = points["team"].where(points["team"] != "", team.strip())
     if fallback_time is not None:
         points["visited_at"] = points["visited_at"].fillna(

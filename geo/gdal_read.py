@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 import geopandas as gpd
 import pyogrio
+import shapely
 
 from geo.errors import DataError, ReadNotice
 from geo.limits import UploadLimits
@@ -22,8 +23,9 @@ __all__ = ["read_with_gdal"]
 
 # Multi-layer formats whose default layer is fixed rather than asked for.
 _DEFAULT_LAYER = {"GPX": "waypoints"}
-# Every pyogrio error (DataSourceError, DataLayerError, …) is a RuntimeError.
-_PYOGRIO_ERRORS = (RuntimeError, OSError)
+# Every pyogrio error (DataSourceError, DataLayerError, …) is a RuntimeError; GEOS refuses
+# what GDAL read but is no geometry (a ring that does not close).
+_PYOGRIO_ERRORS = (RuntimeError, OSError, shapely.errors.GEOSException)
 _GEOMETRY_COLUMN = "geometry"
 
 

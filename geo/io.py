@@ -6,6 +6,7 @@ import codecs
 import math
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -90,10 +91,11 @@ def read_vector(
     crs: str | None = None,
     encoding: str | None = None,
     swap_xy: bool = False,
+    limits: UploadLimits | None = None,
 ) -> gpd.GeoDataFrame:
     """The features of ``source`` in EPSG:4326; see read_vector_with_report."""
     return read_vector_with_report(
-        source, layer=layer, crs=crs, encoding=encoding, swap_xy=swap_xy
+        source, layer=layer, crs=crs, encoding=encoding, swap_xy=swap_xy, limits=limits
     )[0]
 
 
@@ -143,9 +145,9 @@ def read_vector_with_report(
     elif kind == "Excel":
         loaded = read_excel_points(path, label, layer, limits)
     elif kind == "shapefile":
-        loaded = _read_shapefile(path, label, layer, encoding)
+        loaded = _read_shapefile(path, label, layer, encoding, limits)
     elif kind == "zipped shapefile":
-        loaded = _read_zipped_shapefile(path, label, layer, encoding)
+        loaded = _read_zipped_shapefile(path, label, layer, encoding, limits)
     else:
         chosen, reason = _text_encoding(encoding, kind)
         loaded = _read_with_gdal(str(path), label, layer, chosen, reason, limits)
@@ -327,21 +329,26 @@ def _zip_member(names: list[str], shp: str, suffix: str) -> str | None:
 # --- shapefiles and their text encoding -------------------------------------------------------
 
 
-def _read_shapefile(shp: Path, label: str, layer: str | None, encoding: str | None) -> Loaded:
+def _read_shapefile(
+    shp: Path, label: str, layer: str | None, encoding: str | None, limits: UploadLimits
+) -> Loaded:
     check_shapefile(shp, label)
     if encoding is not None:
-        chosen, reason = encoding, "given by the caller (encoding=)"
-    else:
-        cpg = _sibling(shp, ".cpg")
-        dbf = _sibling(shp, ".dbf")
-        cpg_text = cpg.read_bytes() if cpg is not None else None
-        with dbf.open("rb") if dbf is not None else nullcontext() as dbf_file:
-            chosen, reason = shapefile_encoding(cpg_text, dbf_file, label)
-    return _read_with_gdal(str(shp), label, layer, chosen, reason)
+        return _read_with_gdal(
+            str(shp), label, layer, encoding, "given by the caller (encoding=)", limits
+        )
+    cpg = _sibling(shp, ".cpg")
+    dbf = _sibling(shp, ".dbf")
+    cpg_text = cpg.read_bytes() if cpg is not None else None
+    with dbf.open("rb") if dbf is not None else nullcontext() as dbf_file:
+        text = shapefile_encoding(cpg_text, dbf_file, label)
+    return text.applied_to(
+        _read_with_gdal(str(shp), label, layer, text.encoding, text.reason, limits)
+    )
 
 
 def _read_zipped_shapefile(
-    archive: Path, label: str, layer: str | None, encoding: str | None
+    archive: Path, label: str, layer: str | None, encoding: str | None, limits: UploadLimits
 ) -> Loaded:
     try:
         with zipfile.ZipFile(archive) as zipped:
@@ -354,18 +361,23 @@ def _read_zipped_shapefile(
                 )
             shp = shps[0]
             check_zipped_shapefile(zipped, shp, label)
-            if encoding is not None:
-                chosen, reason = encoding, "given by the caller (encoding=)"
-            else:
+            text = None
+            if encoding is None:
                 cpg = _zip_member(names, shp, ".cpg")
                 dbf = _zip_member(names, shp, ".dbf")
                 cpg_text = zipped.read(cpg) if cpg is not None else None
                 with zipped.open(dbf) if dbf is not None else nullcontext() as dbf_file:
-                    chosen, reason = shapefile_encoding(cpg_text, dbf_file, label)
-    except (zipfile.BadZipFile, OSError) as error:
+                    text = shapefile_encoding(cpg_text, dbf_file, label)
+    except (zipfile.BadZipFile, OSError, zlib.error) as error:
         raise DataError(label, f"unreadable zip file: {error}") from error
     gdal_path = f"/vsizip/{archive.resolve().as_posix()}/{shp}"
-    return _read_with_gdal(gdal_path, label, layer, chosen, reason)
+    if text is None:
+        return _read_with_gdal(
+            gdal_path, label, layer, encoding, "given by the caller (encoding=)", limits
+        )
+    return text.applied_to(
+        _read_with_gdal(gdal_path, label, layer, text.encoding, text.reason, limits)
+    )
 
 
 def _text_encoding(encoding: str | None, kind: str) -> tuple[str | None, str]:
