@@ -12,8 +12,64 @@ from geo.errors import DataError, ReadNotice
 
 __all__ = ["explain", "explain_notice", "plain_markdown"]
 
+# Problems found by the upload hardening (checked first: some would match the older ones).
+_HARDENING = (
+    (r"content does not match its name", "文件内容与扩展名不符，已拒绝（不会按其他格式读取）。"),
+    (r"DOCTYPE or entities", "XML 文件含 DOCTYPE 或实体声明，出于安全原因已拒绝。"),
+    (
+        r"linked or '.*' CRS is refused",
+        "文件用网址或文件路径指定坐标系，已拒绝；请写 EPSG 代码或不写坐标系。",
+    ),
+    (r"only EPSG codes and OGC CRS84", "坐标系名称无法接受：只接受 EPSG 代码或 OGC CRS84。"),
+    (r"coordinates that are not numbers \(text", "部分要素的坐标不是数字（是文字或其他值）。"),
+    (r"not finite numbers", "部分要素的坐标不是有限数字（NaN 或无穷大）。"),
+    (r"nested too deeply", "GeoJSON 嵌套层数过多，已拒绝。"),
+    (r"not (?:readable )?GeoJSON", "不是可读取的 GeoJSON 文件。"),
+    (r"is an SQL view", "GeoPackage 图层是 SQL 视图，只读取普通表，请先导出为表。"),
+    (r"not a GeoPackage", "不是 GeoPackage 文件。"),
+    (
+        r"has (?P<n>[\d,]+) (?:fields|properties), more than the (?P<max>[\d,]+)",
+        "字段数 {n} 超过上限 {max}。",
+    ),
+    (
+        r"(?:has|holds) (?P<n>[\d,]+) features, more than the (?P<max>[\d,]+)",
+        "要素数 {n} 超过上限 {max}。",
+    ),
+    (
+        r"has (?P<n>[\d,]+) vertices, more than the (?P<max>[\d,]+) allowed for one",
+        "单个要素有 {n} 个节点，超过上限 {max}，已拒绝。",
+    ),
+    (r"holds (?P<n>[\d,]+) vertices, more than", "节点总数 {n} 超过上限，已拒绝。"),
+    (r"values allowed|property values, the limit|cells", "属性值总数超过上限，已拒绝。"),
+    (r"took longer than (?P<n>\d+) s", "读取超过 {n} 秒，已停止（文件过大或过于复杂）。"),
+    (r"more than (?P<n>\d+) s of processing time", "读取耗用的处理时间超过 {n} 秒，已停止。"),
+    (r"more than the (?P<n>[\d,]+) MB of memory", "读取所需内存超过允许的 {n} MB，已停止。"),
+    (r"memory or processing time", "读取所需内存或处理时间超过上限，已停止。"),
+    (r"unexpected", "读取时发生意外错误，已记录在服务器日志中。"),
+    (r"cannot be converted from (?P<crs>\S+)", "坐标无法从 {crs} 转换为经纬度。"),
+    (r"directory lists more than", "压缩包目录中的条目过多，已拒绝。"),
+    (r"holds two members named '(?P<name>.*)'", "压缩包内有两个同名成员“{name}”。"),
+    (
+        r"holds both a file and a folder named '(?P<name>.*)'",
+        "压缩包内文件与文件夹同名（“{name}”）。",
+    ),
+    (
+        r"member '(?P<name>.*)' (?:has a control character|has an empty name|has a name part|"
+        r"has a path longer|is nested more)",
+        "压缩包成员“{name}”的名称或路径无效（过长、过深或含控制字符），已拒绝。",
+    ),
+    (r"member '(?P<name>.*)' cannot be unpacked", "压缩包成员“{name}”无法解压。"),
+    (r"\.shx index does not match", ".shx 索引与 .shp 记录不符（文件损坏或不配套），已拒绝。"),
+    (r"of the \.shp (?:is|are) damaged", ".shp 中有记录损坏，已拒绝。"),
+    (r"unknown shape type", ".shp 的几何类型无法识别。"),
+    (r"\.shx file is damaged", ".shx 文件损坏。"),
+    (r"\.dbf header is damaged", ".dbf 表头损坏，属性无法正确读取，已拒绝。"),
+    (r"\.cpg names an unknown encoding", ".cpg 文件指定的编码无法识别。"),
+)
+
 # (pattern on the English problem, Chinese explanation with the pattern's named groups)
 _CHINESE = (
+    *_HARDENING,
     (r"a zip bomb is refused", "压缩比异常（疑似压缩炸弹），已拒绝。"),
     (r"more than the (?P<mb>\d+) MB allowed", "解压后超过允许的 {mb} MB，已拒绝。"),
     (
