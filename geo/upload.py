@@ -22,16 +22,16 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo.archive import check_archive, check_size, safe_extract
+from geo.archive import check_size, safe_extract
 from geo.errors import DataError, ReadNotice
-from geo.geojson_checks import check_geojson
 from geo.geometry import GEOMETRY_FAMILY
 from geo.io import READABLE_SUFFIXES, read_vector_with_report
 from geo.limits import UploadLimits
 from geo.offsets import WGS84, convert_geometries
-from geo.sniff import check_content
+from geo.sniff import check_untrusted
+from geo.tables import excel_sheet_names
 
-__all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of", "upload_layers"]
+__all__ = ["UPLOAD_SUFFIXES", "UploadReport", "inspect_upload", "layers_of"]
 
 # Whatever geo.io reads, except a bare .shp (its parts must come zipped together).
 UPLOAD_SUFFIXES = tuple(s for s in READABLE_SUFFIXES if s != ".shp")
@@ -115,8 +115,8 @@ def inspect_upload(
         source = _readable_source(path, suffix, Path(folder), limits, file_name)
         step("check", 0.15)
         try:
-            _check_source(source, limits, file_name)
-            layers = layers_of(source, file_name)
+            check_untrusted(source, file_name, limits)
+            layers = layers_of(source, file_name, limits)
             step("read", 0.3)
             frame, read = read_vector_with_report(
                 source,
@@ -155,20 +155,6 @@ def inspect_upload(
     return frame, report
 
 
-def upload_layers(
-    path: str | Path, *, file_name: str, limits: UploadLimits | None = None
-) -> tuple[str, ...]:
-    """The layers (or sheets) an uploaded file offers, to choose from before reading it."""
-    path = Path(path)
-    limits = limits or UploadLimits.from_environment()
-    suffix = Path(file_name).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        return ()
-    check_size(path, limits, file_name)
-    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
-        return layers_of(_readable_source(path, suffix, Path(folder), limits, file_name), file_name)
-
-
 def _readable_source(
     path: Path, suffix: str, folder: Path, limits: UploadLimits, file_name: str
 ) -> Path:
@@ -176,19 +162,9 @@ def _readable_source(
     if suffix == ".zip":
         files = safe_extract(path, folder, limits, file_name)
         return _one_dataset(files, file_name)
-    if suffix == ".kmz":
-        check_archive(path, limits, file_name)  # GDAL unpacks it; its directory is checked first
     named = folder / f"upload{suffix}"
     shutil.copyfile(path, named)
     return named
-
-
-def _check_source(source: Path, limits: UploadLimits, file_name: str) -> None:
-    """The content must be what the name promises (geo.sniff); GeoJSON is checked in full."""
-    suffix = source.suffix.lower()
-    check_content(source, suffix, file_name, limits)
-    if suffix in (".geojson", ".json"):
-        check_geojson(source, file_name, limits)
 
 
 def _format(suffix: str, source: Path) -> str:
@@ -217,13 +193,12 @@ def _noise(path: Path) -> bool:
     return "__MACOSX" in path.parts or path.name.startswith("._")
 
 
-def layers_of(source: Path, file_name: str) -> tuple[str, ...]:
+def layers_of(source: Path, file_name: str, limits: UploadLimits | None = None) -> tuple[str, ...]:
     """The layers (or sheets) of a multi-layer file; empty for single-layer formats."""
     suffix = source.suffix.lower()
+    if suffix == ".xlsx":
+        return excel_sheet_names(source, file_name, limits or UploadLimits())
     try:
-        if suffix == ".xlsx":
-            with pd.ExcelFile(source, engine="openpyxl") as book:
-                return tuple(str(name) for name in book.sheet_names)
         if suffix in (".gpkg", ".kml", ".kmz", ".gpx"):
             return tuple(str(name) for name, _ in pyogrio.list_layers(source))
     except Exception as error:  # the reader names the problem in detail right after
