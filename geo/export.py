@@ -33,6 +33,7 @@ __all__ = [
     "export_features",
     "export_filename",
     "export_table",
+    "neutralise_formula",
     "shapefile_problem",
 ]
 
@@ -88,6 +89,20 @@ _ZIP_FILE_MODE = 0o644 << 16
 _CSV_COORDINATES = ("lon", "lat", "wkt")
 _CSV_DECIMALS = 6
 _CSV_LINE_END = "\r\n"  # RFC 4180
+# CSV injection (OWASP): text starting with one of these is run as a formula by spreadsheets
+# (full-width forms too: Excel and WPS take them for the ASCII ones when typed).  Such text
+# gets a leading apostrophe in CSV and XLSX, except a plain number such as "-12.5" or "+86",
+# which a spreadsheet reads as that number, never as a formula.
+_FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
+_FORMULA_ESCAPE = "'"
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# GeoPackage layers and shapefile names: letters (Chinese kept), digits, "_" and "-" inside;
+# GDAL refuses a GeoPackage layer starting with punctuation, "gpkg" is reserved and "sqlite_"
+# belongs to SQLite; a long name would pass the file-name limit (255 bytes) in a shapefile.
+_NOT_LAYER_NAME = re.compile(r"[^\w-]+")
+_RESERVED_LAYER_PREFIXES = ("gpkg", "sqlite")
+_LAYER_NAME_CHARS = 64
+_FALLBACK_LAYER = "layer"
 # Excel sheet names: at most 31 characters, none of these.
 _UNSAFE_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_CHARS = 31
@@ -129,6 +144,20 @@ def export_table(df: pd.DataFrame, fmt: str, *, sheet_name: str = "统计") -> b
     return _xlsx(df, _sheet_name(sheet_name))
 
 
+def neutralise_formula(value: object) -> object:
+    """``value`` made safe from CSV injection: text a spreadsheet would run as a formula (it
+    starts with = + - @, a tab or a carriage return, or a full-width ＝ ＋ － ＠) gets a leading
+    apostrophe; plain numbers written as text ("-12.5", "+86") and anything not text are kept.
+    """
+    if (
+        isinstance(value, str)
+        and value[:1] in _FORMULA_START
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return _FORMULA_ESCAPE + value
+    return value
+
+
 def export_filename(base: str, fmt: str, *, table: bool = False) -> str:
     """``base`` made safe as a file name (Chinese kept) plus the extension of format ``fmt``."""
     export_format = _format(TABLE_FORMATS if table else FEATURE_FORMATS, fmt)
@@ -151,6 +180,18 @@ def _safe_name(base: str) -> str:
     """``base`` with characters unsafe in file names replaced by "_"."""
     name = _UNSAFE_FILENAME.sub("_", str(base)).strip()
     return name or _FALLBACK_NAME
+
+
+def _layer_name(name: str) -> str:
+    """``name`` as a GeoPackage layer or shapefile name every tool opens: Chinese kept, other
+    characters than letters, digits, "_" and "-" replaced by "_", none at either end."""
+    cleaned = _NOT_LAYER_NAME.sub("_", unicodedata.normalize("NFC", str(name))).strip("_-")
+    cleaned = cleaned[:_LAYER_NAME_CHARS].rstrip("_-")
+    if not cleaned:
+        return _FALLBACK_LAYER
+    if cleaned.lower().startswith(_RESERVED_LAYER_PREFIXES):
+        return f"{_FALLBACK_LAYER}_{cleaned}"
+    return cleaned
 
 
 def _write_error(label: str, error: Exception) -> DataError:
@@ -208,7 +249,7 @@ def _geopackage(frame: gpd.GeoDataFrame, layer_name: str, label: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="atlas-export-") as folder:
         path = Path(folder) / "export.gpkg"
         try:
-            pyogrio.write_dataframe(frame, path, driver="GPKG", layer=layer_name)
+            pyogrio.write_dataframe(frame, path, driver="GPKG", layer=_layer_name(layer_name))
         except (RuntimeError, OSError) as error:
             raise _write_error(label, error) from error
         return path.read_bytes()
@@ -216,7 +257,7 @@ def _geopackage(frame: gpd.GeoDataFrame, layer_name: str, label: str) -> bytes:
 
 def _zipped_shapefile(frame: gpd.GeoDataFrame, layer_name: str, label: str) -> bytes:
     _check_dbf_limits(frame, label)
-    stem = _safe_name(layer_name)
+    stem = _layer_name(layer_name)
     with tempfile.TemporaryDirectory(prefix="atlas-export-") as folder:
         shp = write_shapefile(frame, Path(folder) / f"{stem}.shp", encoding=_SHAPEFILE_ENCODING)
         buffer = io.BytesIO()
@@ -285,9 +326,28 @@ def _features_csv(frame: gpd.GeoDataFrame, label: str) -> bytes:
     return _csv_bytes(table)
 
 
+def _spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names went through `neutralise_formula`;
+    columns that cannot hold text (numbers, booleans, dates) are left as they are.  Every CSV
+    and XLSX the atlas writes goes through it.
+    """
+    safe = df.copy()
+    for position in range(df.shape[1]):
+        values = df.iloc[:, position]
+        if (
+            values.dtype == object
+            or pd.api.types.is_string_dtype(values.dtype)
+            or isinstance(values.dtype, pd.CategoricalDtype)
+        ):
+            safe.isetitem(position, values.astype(object).map(neutralise_formula))
+    safe.columns = [neutralise_formula(column) for column in df.columns]
+    return safe
+
+
 def _csv_bytes(df: pd.DataFrame) -> bytes:
     """``df`` without its index as CSV in UTF-8 with a BOM, so Excel reads Chinese correctly."""
-    return codecs.BOM_UTF8 + df.to_csv(index=False, lineterminator=_CSV_LINE_END).encode("utf-8")
+    text = _spreadsheet_safe(df).to_csv(index=False, lineterminator=_CSV_LINE_END)
+    return codecs.BOM_UTF8 + text.encode("utf-8")
 
 
 def _sheet_name(name: str) -> str:
@@ -297,14 +357,12 @@ def _sheet_name(name: str) -> str:
 
 
 def _xlsx(df: pd.DataFrame, sheet_name: str) -> bytes:
+    # openpyxl writes text starting with "=" as a formula; after _spreadsheet_safe none does.
+    df = _spreadsheet_safe(df)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         df.to_excel(writer, sheet_name=sheet_name, index=False)
         sheet = writer.sheets[sheet_name]
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":  # openpyxl takes text starting with "=" as a formula
-                    cell.data_type = "s"
         for position, column in enumerate(df.columns, start=1):
             texts = [str(column), *(str(v) for v in df[column] if not _is_missing(v))]
             width = max(_display_width(text) for text in texts) + _COLUMN_PADDING

@@ -16,6 +16,7 @@ from fieldwork.store import VisitStore
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
 from ui.i18n import text
+from ui.messages import plain_markdown
 
 __all__ = ["DEFAULT_DAYS", "render_checkin_import"]
 
@@ -90,7 +91,8 @@ def _run_import(
             )
         except DataError as error:
             st.session_state[f"{KEY}:report"] = None
-            st.error(f"{text('cov_import_error', lang)}：{error}")
+            # Alerts render Markdown; the file's name and what it holds are shown as text.
+            st.error(f"{text('cov_import_error', lang)}：{plain_markdown(str(error))}")
             return
     after = _covered_by_visits(target_set, rule, store)
     names = after[~after.index.isin(before.index)]
@@ -121,14 +123,15 @@ def _last_report(lang: str) -> None:
     message = text(
         "cov_import_done",
         lang,
-        file=report.file_name,
+        file=plain_markdown(report.file_name),
         points=len(report.rows),
         outside=counts["outside_district"],
         **{k: v for k, v in counts.items() if k != "outside_district"},
     )
     (st.success if counts["recorded"] else st.warning)(message)
     if newly:
-        st.info(text("cov_newly_covered", lang, days=days, names="、".join(newly)))
+        names = plain_markdown("、".join(map(str, newly)))
+        st.info(text("cov_newly_covered", lang, days=days, names=names))
     else:
         st.caption(text("cov_none_newly", lang))
     rows = report.rows.copy()

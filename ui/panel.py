@@ -1,7 +1,13 @@
-"""The statistics panel beside the map: a feature's figures or a township's roll-up."""
+"""The statistics panel beside the map: a feature's figures or a township's roll-up.
+
+Names, labels and values come from data, uploaded files included, so the panel is written as
+escaped HTML (a heading and a plain table), never as Markdown: ``**bold**``, ``$x^2$``,
+``:red[…]``, links and bare URLs read exactly as they were written.
+"""
 
 from __future__ import annotations
 
+import html
 import numbers
 from dataclasses import dataclass
 
@@ -13,10 +19,26 @@ from geo.export import TABLE_FORMATS, export_filename, export_table
 from layers import get_layer, load_layer
 from layers.figures import feature_figures, township_rollup
 from ui.i18n import text
-from ui.messages import plain_markdown
 from ui.registry import format_figure
 
-__all__ = ["Selection", "render_panel"]
+__all__ = ["PANEL_CLASS", "Selection", "render_panel"]
+
+PANEL_CLASS = "atlas-panel"
+# Looks like Streamlit's own subheader and table (colours inherited, so in either theme).
+_PANEL_STYLE = f"""<style>
+.{PANEL_CLASS} div {{ overflow-x: auto; }}
+.{PANEL_CLASS} h3 {{ font-size: 1.75rem; font-weight: 600; line-height: 1.2;
+  margin: 0; padding: 0.75rem 0 1rem; }}
+.{PANEL_CLASS} table {{ width: 100%; border-collapse: separate; border-spacing: 0;
+  font-size: 0.875rem; line-height: 1.5; border: 1px solid rgba(128, 128, 128, 0.25);
+  border-radius: 0.5rem; }}
+.{PANEL_CLASS} th, .{PANEL_CLASS} td {{ padding: 0.25rem 0.375rem 0.25rem 0.5rem;
+  text-align: left; vertical-align: middle; font-weight: 400; overflow-wrap: break-word;
+  white-space: pre-wrap; border-bottom: 1px solid rgba(128, 128, 128, 0.25); }}
+.{PANEL_CLASS} tr > :not(:last-child) {{ border-right: 1px solid rgba(128, 128, 128, 0.25); }}
+.{PANEL_CLASS} th {{ color: inherit; opacity: 0.7; }}
+.{PANEL_CLASS} tbody tr:last-child > * {{ border-bottom: none; }}
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -36,14 +58,9 @@ def render_panel(
         st.info(text("panel_hint", lang))
         return
     title, table = _panel_content(selection, lang)
-    st.subheader(plain_markdown(title))  # names come from data, uploads included: text only
     shown = table.assign(value=table["value"].map(_format_value))
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
-    st.table(
-        shown.rename(columns=_column_names(lang, table)).set_index(
-            _column_names(lang, table)[table.columns[0]]
-        )
-    )
+    st.html(_panel_html(title, shown.rename(columns=_column_names(lang, table))))
     if not downloads:
         return
     columns = st.columns(len(TABLE_FORMATS))
@@ -82,6 +99,26 @@ def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
     }
     names["unit"] = text("col_unit", lang)
     return {column: names[column] for column in table.columns}
+
+
+def _panel_html(title: str, table: pd.DataFrame) -> str:
+    """The title as a heading and ``table`` (its first column heading each row), all escaped."""
+    header = "".join(_cell("th", column, "col") for column in table.columns)
+    rows = "".join(
+        f"<tr>{_cell('th', first, 'row')}{''.join(_cell('td', value) for value in rest)}</tr>"
+        for first, *rest in table.itertuples(index=False, name=None)
+    )
+    return (
+        f'{_PANEL_STYLE}<section class="{PANEL_CLASS}">'
+        f"<h3>{html.escape(title)}</h3>"
+        f"<div><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>"
+        "</section>"
+    )
+
+
+def _cell(tag: str, value: object, scope: str | None = None) -> str:
+    attribute = f' scope="{scope}"' if scope else ""
+    return f"<{tag}{attribute}>{html.escape(str(value))}</{tag}>"
 
 
 def _format_value(value: object) -> str:

@@ -21,6 +21,7 @@ import yaml
 
 from geo.errors import DataError
 from ui.audience import ALL_PAGES, PROMOTER_PAGES
+from ui.messages import plain_markdown
 
 __all__ = [
     "COOKIE_KEY_ENV",
@@ -161,7 +162,7 @@ def sign_out_button(lang: str) -> None:
     authenticator = st.session_state.get("atlas_authenticator")
     if user is None or authenticator is None:
         return
-    st.sidebar.caption(f"{user.name} · {user.role}")
+    st.sidebar.caption(plain_markdown(f"{user.name} · {user.role}"))  # names from the users file
     authenticator.logout(
         "退出登录" if lang != "en" else "Sign out", location="sidebar", key="atlas-logout"
     )

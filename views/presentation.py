@@ -5,17 +5,17 @@ import streamlit as st
 from ui.access import require_page
 from ui.i18n import text
 from ui.page import draw_page_map
-from ui.panel import render_panel
+from ui.panel import PANEL_CLASS, render_panel
 from ui.state import current_lang
 from views.enclave import PAGE
 
 MAP_HEIGHT_PX = 760
 # Large type for a meeting-room screen; only presentation styles, no data.
-LARGE_TYPE = """
+LARGE_TYPE = f"""
 <style>
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1.5rem; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 3rem; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.35rem; }
+[data-testid="stMainBlockContainer"] {{ max-width: 100%; padding-top: 1.5rem; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 3rem; }}
+.{PANEL_CLASS} td, .{PANEL_CLASS} th {{ font-size: 1.35rem; }}
 </style>
 """
 

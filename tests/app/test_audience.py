@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers import load_layer
 from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map
+from tests.app.panel import panel_text, panel_title
 from ui.audience import AUDIENCES, pages_for, server_audience
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -44,8 +45,8 @@ def test_presentation_view_answers_a_click_in_large_type_without_controls() -> N
     }
     app.run()
     assert not app.exception
-    assert any(site["name"] in header.value for header in app.subheader)
-    assert "50,000" in app.table[0].value.to_string()
+    assert site["name"] in panel_title(app)
+    assert "50,000" in panel_text(app)
     assert len(app.selectbox) == 1  # only the sidebar's basemap: no filters, no search
     assert not app.multiselect and not app.slider
     assert not app.get("download_button")

@@ -19,6 +19,7 @@ from geo.crs import METRIC_CRS
 from layers import load_layer
 from layers.figures import township_rollup
 from tests.app.browser import MAP_FRAME, TIMEOUT_MS, map_frame, wait_for_drawn_map
+from tests.app.panel import PANEL
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 PAGES = {
@@ -89,7 +90,7 @@ def test_clicking_a_township_shows_its_rollup_then_english(app_url: str, offline
     offline_page.get_by_text(f"{name} · 各类项目汇总").wait_for(timeout=TIMEOUT_MS)
     rollup = township_rollup(code, "zh")
     communities = rollup[rollup["label"] == "封闭小区"]["value"].iloc[0]
-    panel = offline_page.locator("[data-testid='stTable']").first
+    panel = offline_page.locator(PANEL)
     panel.get_by_text(f"{communities:,.0f}", exact=True).first.wait_for(timeout=TIMEOUT_MS)
     _shoot(offline_page, "night-township-rollup")
 
@@ -127,7 +128,7 @@ def test_large_layer_on_canvas_answers_hover_and_click(app_url: str, offline_pag
     frame.locator(".leaflet-tooltip").get_by_text(household["village"]).wait_for()
     offline_page.mouse.click(box["x"] + x, box["y"] + y)
     offline_page.get_by_text(f"{household['uid']} · 结对帮扶贫困户").wait_for()
-    panel = offline_page.locator("[data-testid='stTable']").first
+    panel = offline_page.locator(PANEL)
     panel.get_by_text(household["mode"], exact=True).wait_for()
     assert household["hh_id"] not in panel.inner_text()  # the internal id is never shown
     _shoot(offline_page, "poverty-household-click")

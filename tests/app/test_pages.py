@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.stats import feature_measures
 from layers import LAYERS, layer_total, load_layer
 from layers.figures import township_rollup
+from tests.app.panel import panel_text, panel_title
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 MAP_PAGES = {
@@ -67,20 +68,20 @@ def test_choosing_a_township_shows_its_rollup(key: str) -> None:
     app = _open(MAP_PAGES[key])
     app.selectbox(key=f"{key}:township:zh").set_value(SUNJIAWAN).run()
     assert not app.exception
-    assert any("孙家湾镇 · 各类项目汇总" in header.value for header in app.subheader)
-    panel = app.table[0].value
+    assert panel_title(app) == "孙家湾镇 · 各类项目汇总"
+    panel = panel_text(app)
     expected = township_rollup(SUNJIAWAN, "zh")
     households = expected[expected["label"] == "覆盖贫困户"]["value"].iloc[0]
     assert households == 1240
-    assert "1,240" in panel.to_string()
+    assert "1,240" in panel
 
 
 def test_search_finds_a_feature_and_the_panel_shows_its_derived_figures() -> None:
     app = _open(MAP_PAGES["enclave"])
     app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-001").run()
     assert not app.exception
-    assert any("朝阳金华园旅游观光农业园" in header.value for header in app.subheader)
-    panel = app.table[0].value.to_string()
+    assert "朝阳金华园旅游观光农业园" in panel_title(app)
+    panel = panel_text(app)
     assert "每亩计划总投资" in panel and "114.42" in panel  # 50,000 万元 / 437 亩
     assert "29.13" in panel  # 437 亩 in hectares
     assert "50,000" in panel and "150,000" in panel  # investment (万元) and visitors, formatted
@@ -97,7 +98,7 @@ def test_stage_filter_narrows_the_export_count() -> None:
 def test_internal_fields_are_not_in_the_panel() -> None:
     app = _open(MAP_PAGES["enclave"])
     app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-002").run()
-    panel = app.table[0].value.to_string()
+    panel = panel_text(app)
     projects = load_layer("enclave_projects").set_index("uid")
     assert projects.loc["enclave-002", "contact"] not in panel
     assert "联系人" not in panel and "洽谈备注" not in panel
@@ -125,7 +126,7 @@ def test_language_switch_keeps_the_chosen_township() -> None:
     app.sidebar.radio[0].set_value("en").run()
     assert not app.exception
     assert app.selectbox(key="poverty:township:en").value == SUNJIAWAN
-    assert any("Sunjiawan Town · all programmes" in header.value for header in app.subheader)
+    assert panel_title(app) == "Sunjiawan Town · all programmes"
 
 
 def _simulated_click(layer: str, uid: str, lon: float, lat: float) -> dict:
@@ -145,8 +146,8 @@ def test_a_click_on_a_feature_fills_the_panel_by_its_id() -> None:
     app.session_state["poverty:map"] = _simulated_click("orchards", block["uid"], point.x, point.y)
     app.run()
     assert not app.exception
-    assert any(block["name"] in header.value for header in app.subheader)
-    panel = app.table[0].value.to_string()
+    assert block["name"] in panel_title(app)
+    panel = panel_text(app)
     per_mu = round(block["trees"] / feature_measures(orchards.head(1))["area_mu"].iloc[0], 2)
     assert "每亩果树" in panel and f"{per_mu:,.2f}" in panel
 
@@ -164,7 +165,7 @@ def test_on_amap_a_click_position_is_shifted_back_to_wgs84() -> None:
     assert not app.exception
     captions = " ".join(caption.value for caption in app.caption)
     assert f"{lon:.5f}, {lat:.5f}" in captions
-    assert any("万达商圈" in header.value for header in app.subheader)
+    assert "万达商圈" in panel_title(app)
 
 
 def test_enclave_pipeline_equals_the_data_in_stage_order() -> None:

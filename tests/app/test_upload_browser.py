@@ -11,6 +11,7 @@ import geopandas as gpd
 from shapely.geometry import Polygon
 
 from tests.app.browser import MAP_FRAME, TIMEOUT_MS, map_frame, wait_for_drawn_map
+from tests.app.panel import PANEL
 
 SCREENSHOTS = Path("test-output/screenshots")
 PLOTS = [
@@ -83,7 +84,7 @@ def test_upload_refuse_add_draw_and_click(app_url: str, offline_page, tmp_path: 
     frame.locator(".leaflet-tooltip").get_by_text("二号地块").wait_for(timeout=TIMEOUT_MS)
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text("二号地块 · 规划地块").wait_for(timeout=TIMEOUT_MS)
-    panel = page.locator("[data-testid='stTable']").first
+    panel = page.locator(PANEL)
     panel.get_by_text("商业", exact=True).wait_for(timeout=TIMEOUT_MS)
     assert "用地性质" in panel.inner_text()
 

@@ -371,10 +371,10 @@ def test_xlsx_holds_header_and_values_in_one_sheet() -> None:
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows == [
         ["乡镇", "项目数", "面积（公顷）", "备注"],
-        ["长宝营子乡", 3, 12.5, "=SUM(B2:B3)"],
+        ["长宝营子乡", 3, 12.5, "'=SUM(B2:B3)"],
         ["桃花吐镇", 12, 0.75, None],
     ]
-    assert sheet["D2"].data_type == "s"  # text that looks like a formula stays text
+    assert sheet["D2"].data_type == "s"  # a formula in the data is written as text (OWASP)
     assert sheet.column_dimensions["A"].width >= len("长宝营子乡") * 2
 
 
