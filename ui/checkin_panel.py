@@ -10,13 +10,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from fieldwork.checkins import CHECKIN_SUFFIXES, CHINA_TIME, STATUSES, import_checkins
+from fieldwork.checkins import (
+    CHECKIN_SUFFIXES,
+    CHINA_TIME,
+    STATUSES,
+    import_checkins,
+    read_checkins_task,
+)
 from fieldwork.coverage import Rule, TargetSet, evaluate
 from fieldwork.store import VisitStore
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
+from geo.upload_worker import UploadCancelled, run_limited
 from ui.i18n import text
-from ui.messages import plain_markdown
+from ui.messages import explain, plain_markdown
+from ui.upload_reading import session_left as _left
 
 __all__ = ["DEFAULT_DAYS", "render_checkin_import"]
 
@@ -75,11 +83,15 @@ def _run_import(
     team, datum, tolerance, fallback, scope = choices
     before = _covered_by_visits(target_set, rule, store)
     with st.spinner(text("cov_importing", lang)), tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
+        path = Path(folder) / f"checkins{Path(upload.name).suffix.lower()}"
         path.write_bytes(upload.getvalue())
-        try:
+        try:  # read in the limited worker, as every upload is; matched and recorded here
+            points = run_limited(
+                read_checkins_task, path, file_name=upload.name, datum=datum, cancelled=_left
+            )
             report = import_checkins(
                 path,
+                points=points,
                 target_set=target_set,
                 store=store,
                 team=team,
@@ -92,7 +104,10 @@ def _run_import(
         except DataError as error:
             st.session_state[f"{KEY}:report"] = None
             # Alerts render Markdown; the file's name and what it holds are shown as text.
-            st.error(f"{text('cov_import_error', lang)}：{plain_markdown(str(error))}")
+            explained = explain(error, lang)
+            st.error(f"{text('cov_import_error', lang)}：{plain_markdown(explained)}")
+            return
+        except UploadCancelled:  # the user left while the file was read: nobody to tell
             return
     after = _covered_by_visits(target_set, rule, store)
     names = after[~after.index.isin(before.index)]

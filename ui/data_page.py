@@ -243,12 +243,14 @@ def _downloads(layer: UploadedLayer, lang: str) -> None:
     problem = shapefile_problem(data)
     if problem:
         formats.remove("shp")
-        st.caption(f"Shapefile: {problem}")
+        st.caption(plain_markdown(f"Shapefile: {problem}"))  # quotes the file's column names
     title = layer.spec.title(lang)
     for column, fmt in zip(st.columns(len(FEATURE_FORMATS)), formats, strict=False):
         export = FEATURE_FORMATS[fmt]
         column.download_button(
-            label=f"{title} · {export.label_en if lang == 'en' else export.label_zh}",
+            label=plain_markdown(
+                f"{title} · {export.label_en if lang == 'en' else export.label_zh}"
+            ),
             data=lambda fmt=fmt: export_features(data, fmt, layer_name=title, crs=crs),
             file_name=export_filename(title, fmt),
             mime=export.mime,

@@ -158,8 +158,17 @@ def explain_notice(notice: ReadNotice, lang: str) -> str:
 
 
 def plain_markdown(value: str) -> str:
-    """Text shown as itself where Streamlit renders markdown: every markup character escaped."""
-    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in value)
+    """Text shown as itself where Streamlit renders markdown: every markup character escaped.
+
+    Runs of white space become one space (no indented code blocks, no underlined headings),
+    and a word joiner (U+2060, invisible) keeps apart what GFM would turn into a link
+    (http:, www., e-mail @) or Streamlit into an icon (:material/…:)."""
+    text = _LINK_OR_ICON.sub("\u2060", " ".join(str(value).split()))
+    return "".join(f"\\{c}" if c in _MARKDOWN else c for c in text)
 
 
-_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:&=")
+_LINK_OR_ICON = re.compile(
+    r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=ftp)(?=:)|(?<=mailto)(?=:)|(?<=www)(?=\.)|(?<=@)"
+    r"|(?<=:)(?=material/)"
+)

@@ -25,7 +25,13 @@ from geo.upload_worker import UploadCancelled, UploadOutcome, read_upload
 from layers import load_layer
 from ui.i18n import text
 
-__all__ = ["ReadingChoices", "cancel_reading", "forget_cancel", "read_upload_once"]
+__all__ = [
+    "ReadingChoices",
+    "cancel_reading",
+    "forget_cancel",
+    "read_upload_once",
+    "session_left",
+]
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +107,7 @@ def _read(
     def stop() -> bool:
         if time.monotonic() - shown["at"] >= 1:
             _draw()
-        return _left()
+        return session_left()
 
     district = load_layer("district").geometry.union_all()
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
@@ -129,7 +135,7 @@ def _read(
             cancel.empty()
 
 
-def _left() -> bool:
+def session_left() -> bool:
     """Whether the user's browser is gone (the session no longer connected)."""
     context = get_script_run_ctx()
     if context is None or not Runtime.exists():

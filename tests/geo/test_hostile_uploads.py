@@ -228,10 +228,10 @@ CASES = [
     Case(
         "laughs.kml",
         lambda f, u, c: (
-            '<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa">'
-            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><kml><Placemark><name>&b;</name>'
-            "<Point><coordinates>120.5,41.6</coordinates></Point></Placemark></kml>"
-        ).encode(),
+            b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><kml><Placemark><name>&b;</name>'
+            b"<Point><coordinates>120.5,41.6</coordinates></Point></Placemark></kml>"
+        ),
         "DOCTYPE",
     ),
     Case(
@@ -359,7 +359,7 @@ def test_local_and_other_planet_crs_are_not_used(tmp_path: Path) -> None:
     for name, prj in (("local.zip", _LOCAL_CS), ("mars.zip", _MARS)):
         path = tmp_path / name
         path.write_bytes(_prj_shapefile_zip(tmp_path, prj))
-        frame, report = inspect_upload(path, file_name=name, district=DISTRICT, limits=LIMITS)
+        _, report = inspect_upload(path, file_name=name, district=DISTRICT, limits=LIMITS)
         assert report.crs_guessed and report.crs == "EPSG:4549", report.crs_reason
         assert (
             "cannot be placed on the Earth" in report.crs_reason
@@ -410,7 +410,7 @@ def test_memory_and_cpu_limits_stop_the_worker_with_a_message(tmp_path: Path) ->
     with pytest.raises(DataError, match="memory"):
         read_upload(big, file_name="big.geojson", limits=tight)
     slow = UploadLimits(cpu_seconds=1, wall_seconds=40)
-    with pytest.raises(DataError, match="processing time|memory or processing"):
+    with pytest.raises(DataError, match=r"processing time|memory or processing"):
         read_upload(path, file_name="zigzag.geojson", limits=slow)
 
 
@@ -428,3 +428,24 @@ def test_cancel_stops_the_worker(tmp_path: Path) -> None:
         )
     assert "repair" in stages
     assert multiprocessing.active_children() == []  # the worker was killed, not left running
+
+
+def test_a_check_in_file_is_read_in_the_worker_with_the_same_checks(
+    tmp_path: Path, listener: Listener, canary
+) -> None:
+    """The coverage page's check-in import: a VRT posing as GeoJSON, a linked CRS, refused."""
+    from fieldwork.checkins import read_checkins_task
+    from geo.upload_worker import run_limited
+
+    folder, watch = canary
+    for case in (c for c in CASES if c.name in ("vrt.geojson", "link-crs.geojson")):
+        path = tmp_path / f"checkins{Path(case.name).suffix}"
+        path.write_bytes(case.make(tmp_path, listener.url, folder))
+        with pytest.raises(DataError, match=case.refused) as refused:
+            run_limited(read_checkins_task, path, file_name=case.name, limits=LIMITS)
+        _assert_plain(str(refused.value), case.name, tmp_path)
+    good = tmp_path / "phone.csv"
+    good.write_text("经度,纬度,时间,工作队\n120.45,41.58,2026-11-30 09:00,一队\n", encoding="utf-8")
+    points = run_limited(read_checkins_task, good, file_name="phone.csv", limits=LIMITS)
+    assert len(points) == 1 and points["team"].iloc[0] == "一队"
+    assert listener.connections == 0 and watch.read(timeout=0) == []
