@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import re
 import resource
@@ -25,6 +26,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import popen_forkserver, spawn
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -139,7 +141,7 @@ def run_limited(
     limits = limits or UploadLimits.from_environment()
     job = _Job(task, str(Path(path).resolve()), file_name, limits, options)
     receiver, sender = _context().Pipe(duplex=False)
-    process = _context().Process(target=_child, args=(sender, job), daemon=True)
+    process = _WorkerProcess(target=_child, args=(sender, job), daemon=True)
     process.start()
     sender.close()
     try:
@@ -232,9 +234,40 @@ def _context() -> multiprocessing.context.ForkServerContext:
             skip = sorted(set(pyogrio.list_drivers()) - set(UPLOAD_GDAL_DRIVERS))
             os.environ["ATLAS_UPLOAD_GDAL_SKIP"] = ",".join(skip)
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["__main__", "geo.upload_sandbox_env", "geo.upload"])
+            context.set_forkserver_preload(["geo.upload_sandbox_env", "geo.upload"])
             _CONTEXT = context
         return _CONTEXT
+
+
+class _WorkerPopen(popen_forkserver.Popen):
+    """Starts a worker without importing the parent's __main__ in it.
+
+    multiprocessing re-imports the parent's main script in every child; here that is the
+    Streamlit CLI (or, under AppTest, the app itself), which the worker has no use for: it
+    costs time and memory that count against the worker's limits.
+    """
+
+    def _launch(self, process_obj) -> None:
+        original = spawn.get_preparation_data
+
+        def without_main(name: str) -> dict:
+            data = original(name)
+            data.pop("init_main_from_name", None)
+            data.pop("init_main_from_path", None)
+            return data
+
+        with _LOCK:
+            spawn.get_preparation_data = without_main
+            try:
+                super()._launch(process_obj)
+            finally:
+                spawn.get_preparation_data = original
+
+
+class _WorkerProcess(multiprocessing.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj) -> _WorkerPopen:
+        return _WorkerPopen(process_obj)
 
 
 def _child(sender: Connection, job: _Job) -> None:
@@ -285,6 +318,9 @@ def _scrubbed(error: DataError, job: _Job) -> DataError:
 
 
 def _limit_self(limits: UploadLimits) -> None:
+    # Python's default: deep nesting (JSON, XML) stops with RecursionError, not a C stack
+    # overflow, whatever the fork server's imports set (Hypothesis, for one, raises it).
+    sys.setrecursionlimit(1000)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     written = limits.max_unpacked_bytes + limits.max_file_bytes + 64 * MB

@@ -383,17 +383,15 @@ def test_network_cases_are_refused_without_the_worker_too(
 
 def test_the_worker_has_no_network(tmp_path: Path, listener: Listener) -> None:
     """Even a reader that tried could not connect: the worker lives in a network of its own."""
-    from geo.upload_worker import _context
+    from geo.upload_worker import run_limited
 
-    with _context().Pool(1) as pool:
-        reached = pool.apply(_connect_from_worker, (listener.port,))
+    path = tmp_path / "any"
+    path.write_bytes(b"x")
+    reached = run_limited(_connect_from_worker, path, file_name="any", port=listener.port)
     assert reached is False and listener.connections == 0
 
 
-def _connect_from_worker(port: int) -> bool:
-    from geo.upload_worker import worker_isolation
-
-    worker_isolation()
+def _connect_from_worker(path: str, *, port: int, **_) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     except OSError:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime
 import io
-import multiprocessing
 import re
-import resource
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -31,6 +29,7 @@ from geo.errors import DataError
 from geo.excel import read_excel_sheet
 from geo.limits import MB, UploadLimits
 from geo.tables import MAX_LINE_CHARS, excel_sheet_names, read_csv_points, read_excel_points
+from geo.upload_worker import run_limited
 
 SHEET = "xl/worksheets/sheet1.xml"
 CHILD_MEMORY = 1536 * MB
@@ -120,48 +119,26 @@ def _entity_bomb(root: str) -> str:
 # --- reading in a child with a memory limit ------------------------------------------------
 
 
-def _child_read(pipe, kind: str, path: str, limits: UploadLimits) -> None:
-    """Runs in the child: read under the memory limit, send back what came of it."""
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
-    started = time.monotonic()
-    try:
-        if kind == "csv":
-            loaded = read_csv_points(Path(path), "t.csv", None, limits)
-        else:
-            loaded = read_excel_points(Path(path), "t.xlsx", None, limits)
-    except DataError as error:
-        pipe.send(("refused", error.problem, time.monotonic() - started))
-    except BaseException as error:  # a MemoryError above all: the test must fail on it
-        pipe.send(("error", repr(error)[:500], time.monotonic() - started))
-    else:
-        pipe.send(("read", len(loaded.frame), time.monotonic() - started))
+def _worker_read(path: str, *, file_name: str, limits: UploadLimits, kind: str, **_) -> int:
+    """Runs in the upload worker (memory-limited, as in the app): the rows read."""
+    reader = read_csv_points if kind == "csv" else read_excel_points
+    return len(reader(Path(path), file_name, None, limits).frame)
 
 
 def _read_in_child(kind: str, path: Path, limits: UploadLimits | None = None) -> tuple:
-    """("read", rows, seconds) or ("refused", problem, seconds); the test fails if the child
+    """("read", rows, seconds) or ("refused", problem, seconds); the test fails if the worker
     runs out of memory, dies or takes longer than CHILD_SECONDS."""
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_read, args=(sender, kind, str(path), limits or UploadLimits())
+    bounded = replace(
+        limits or UploadLimits(), memory_bytes=CHILD_MEMORY, wall_seconds=CHILD_SECONDS
     )
-    child.start()
-    sender.close()
+    started = time.monotonic()
     try:
-        if not receiver.poll(CHILD_SECONDS):
-            pytest.fail(f"reading {path.name} took over {CHILD_SECONDS} s")
-        try:
-            outcome = receiver.recv()
-        except EOFError:
-            child.join(5)
-            pytest.fail(f"the child reading {path.name} died (exit code {child.exitcode})")
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-    if outcome[0] == "error":
-        pytest.fail(f"reading {path.name} failed with {outcome[1]}")
-    return outcome
+        rows = run_limited(_worker_read, path, file_name=f"t.{kind}", limits=bounded, kind=kind)
+    except DataError as error:
+        if re.search(r"memory|processing time|took longer|unexpected", error.problem):
+            pytest.fail(f"reading {path.name} failed: {error.problem}")
+        return ("refused", error.problem, time.monotonic() - started)
+    return ("read", rows, time.monotonic() - started)
 
 
 def _refusal(kind: str, path: Path, limits: UploadLimits = SMALL) -> str:
