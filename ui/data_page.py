@@ -95,25 +95,27 @@ def _check_and_add(name: str, data: bytes, lang: str) -> None:
 
 
 def _reading_choices(layers: tuple[str, ...], digest: str, lang: str) -> ReadingChoices:
-    columns = st.columns([2, 3, 2, 2])
     layer = None
-    if len(layers) > 1:
-        layer = columns[0].selectbox(
+    if len(layers) > 1:  # a column for the layer only when there is a choice
+        columns = st.columns([2, 3, 2, 2])
+        layer = columns.pop(0).selectbox(
             text("data_layer", lang), options=list(layers), key=f"{KEY}:layer:{digest}"
         )
-    crs = columns[1].selectbox(
+    else:
+        columns = st.columns([3, 2, 2])
+    crs = columns[0].selectbox(
         text("data_crs", lang),
         options=list(CRS_CHOICES),
         format_func=lambda code: CRS_CHOICES[code] or text("data_crs_auto", lang),
         key=f"{KEY}:crs:{digest}",
     )
-    datum = columns[2].selectbox(
+    datum = columns[1].selectbox(
         text("data_datum", lang),
         options=list(DATUMS),
         format_func=lambda key: text(f"cov_datum_{key}", lang),
         key=f"{KEY}:datum:{digest}",
     )
-    swap = columns[3].checkbox(text("data_swap", lang), key=f"{KEY}:swap:{digest}")
+    swap = columns[2].checkbox(text("data_swap", lang), key=f"{KEY}:swap:{digest}")
     return ReadingChoices(layer, crs or None, datum, swap)
 
 

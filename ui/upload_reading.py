@@ -59,7 +59,8 @@ def read_upload_once(
     outcomes: OrderedDict = st.session_state.setdefault(_OUTCOMES, OrderedDict())
     if key in outcomes:
         return outcomes[key]
-    if st.session_state.get(_CANCELLED) == key:
+    if st.session_state.get(_CANCELLED) == key or st.session_state.get(_cancel_key(digest)):
+        st.session_state[_CANCELLED] = key  # the button's own state too: a cancel is never lost
         return None
     outcome = _read(name, data, choices, lang, key)
     if outcome is None:  # the session left: nobody to show it to
@@ -77,6 +78,10 @@ def cancel_reading(key: tuple) -> None:
     st.session_state[_CANCELLED] = key
 
 
+def _cancel_key(digest: str) -> str:
+    return f"data:cancel:{digest}"
+
+
 def forget_cancel() -> None:
     """Read the cancelled file again on the next run."""
     st.session_state.pop(_CANCELLED, None)
@@ -88,7 +93,7 @@ def _read(
     bar = st.progress(0.0, text=text("data_reading", lang, name=name, stage="", seconds=0))
     cancel = st.empty()
     cancel.button(
-        text("data_cancel", lang), key=f"data:cancel:{key[0]}", on_click=cancel_reading, args=(key,)
+        text("data_cancel", lang), key=_cancel_key(key[0]), on_click=cancel_reading, args=(key,)
     )
     started = time.monotonic()
     shown = {"stage": "", "fraction": 0.0, "at": started}
