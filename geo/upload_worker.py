@@ -326,7 +326,12 @@ def _limit_self(limits: UploadLimits) -> None:
     written = limits.max_unpacked_bytes + limits.max_file_bytes + 64 * MB
     resource.setrlimit(resource.RLIMIT_FSIZE, (written, written))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.nice(10)  # the server's own threads come first
+    # The server's own threads (other users' pages) come first: the worker runs on what they
+    # leave over (SCHED_IDLE), or at the lowest priority where that policy is not available.
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     worker_isolation(libc)

@@ -291,3 +291,20 @@ def test_cancel_stops_the_worker(limited_url: str, browser, tmp_path: Path) -> N
     page.screenshot(path=str(SCREENSHOTS / "upload-cancelled.png"))
     _assert_idle(server, "after cancelling")
     page.context.close()
+
+
+def test_leaving_the_page_stops_the_worker(limited_url: str, browser, tmp_path: Path) -> None:
+    """The user closes the tab while a file is read: the worker is stopped, not left to run."""
+    server = _server_pid(limited_url)
+    path = _zigzag_geojson(tmp_path, "锯齿地块-离开.geojson", ZIGZAG_VERTICES + 4)
+    page = _start_upload(browser, limited_url, path)
+    page.wait_for_timeout(1000)  # well inside the repair
+    assert len(_workers(_tree(server))) == 1
+    left = time.monotonic()
+    page.context.close()  # the tab and its websocket are gone
+    while _workers(_tree(server)) and time.monotonic() - left < 10:
+        time.sleep(0.1)
+    gone = time.monotonic() - left
+    print(f"left the page: worker gone after {gone:.2f} s")
+    assert gone < 5, "the worker ran on for 5 s after the user left"
+    _assert_idle(server, "after the user left")
