@@ -334,7 +334,8 @@ def _limit_self(limits: UploadLimits) -> None:
         os.nice(19)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    worker_isolation(libc)
+    if not worker_isolation(libc):  # GDAL's network is off and files are checked; say so
+        log.warning("upload worker: no network namespace (unshare refused); relying on checks")
 
 
 def worker_isolation(libc: ctypes.CDLL | None = None) -> bool:
