@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import math
 import warnings
 import zipfile
 import zlib
@@ -17,13 +16,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import pyproj
 import shapely
-from pyproj.exceptions import CRSError
 
-from geo.crs import guess_crs, to_display
-from geo.errors import DataError, ReadNotice, SwappedAxes
-from geo.gdal_read import read_with_gdal as _read_with_gdal
+from geo.crs_choice import display_frame, settle_crs
+from geo.errors import DataError, ReadNotice
+from geo.gdal_read import read_with_gdal
 from geo.geometry import repair_geometries
 from geo.limits import UploadLimits
 from geo.loaded import Loaded
@@ -55,10 +52,6 @@ _KIND_BY_EXTENSION = {
 READABLE_SUFFIXES = tuple(_KIND_BY_EXTENSION)
 _SUPPORTED = ", ".join(READABLE_SUFFIXES) + " or a folder holding one .shp"
 
-# China's extent, for telling latitude/longitude written the wrong way round.
-_CHINA_LON = (73.0, 136.0)
-_CHINA_LAT = (3.0, 54.0)
-_EARTH_RADIUS_M = 6_378_137.0
 # Written into every DBF header in place of today's date, so equal input gives equal bytes.
 _DBF_FIXED_DATE = "2000-01-01"
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
@@ -150,7 +143,7 @@ def read_vector_with_report(
         loaded = _read_zipped_shapefile(path, label, layer, encoding, limits)
     else:
         chosen, reason = _text_encoding(encoding, kind)
-        loaded = _read_with_gdal(str(path), label, layer, chosen, reason, limits)
+        loaded = read_with_gdal(str(path), label, layer, chosen, reason, limits)
 
     frame = loaded.frame
     if len(frame) == 0:
@@ -160,8 +153,8 @@ def read_vector_with_report(
     if swap_xy:
         frame = frame.set_geometry(shapely.transform(frame.geometry.array, lambda xy: xy[:, ::-1]))
     _step(progress, "crs", 0.6)
-    frame, crs_source, crs_reason, guessed = _settle_crs(frame, label, crs)
-    frame = _to_display(frame, label, crs_source, crs_reason)
+    frame, crs_source, crs_reason, guessed = settle_crs(frame, label, crs)
+    frame = display_frame(frame, label, crs_source, crs_reason)
     _step(progress, "repair", 0.7)
     frame, repaired = repair_geometries(frame)
     empty = int((frame.geometry.isna() | frame.geometry.is_empty).sum())
@@ -202,21 +195,6 @@ def _check_vertices(frame: gpd.GeoDataFrame, label: str, limits: UploadLimits) -
             label,
             f"holds {int(counts.sum()):,} vertices, more than the {limits.max_vertices:,} allowed",
         )
-
-
-def _to_display(frame: gpd.GeoDataFrame, label: str, crs: str, reason: str) -> gpd.GeoDataFrame:
-    """The frame in EPSG:4326; DataError when its CRS cannot be converted (another body, …)."""
-    try:
-        shown = to_display(frame)
-    except (pyproj.exceptions.ProjError, CRSError, ValueError, TypeError) as error:
-        raise DataError(
-            label, f"coordinates cannot be converted from {crs} to EPSG:4326 ({error})"
-        ) from None
-    if not np.isfinite(shapely.get_coordinates(shown.geometry.array)).all():
-        raise DataError(
-            label, f"coordinates cannot be converted from {crs} to EPSG:4326 ({reason})"
-        )
-    return shown
 
 
 def write_shapefile(
@@ -334,7 +312,7 @@ def _read_shapefile(
 ) -> Loaded:
     check_shapefile(shp, label)
     if encoding is not None:
-        return _read_with_gdal(
+        return read_with_gdal(
             str(shp), label, layer, encoding, "given by the caller (encoding=)", limits
         )
     cpg = _sibling(shp, ".cpg")
@@ -343,7 +321,7 @@ def _read_shapefile(
     with dbf.open("rb") if dbf is not None else nullcontext() as dbf_file:
         text = shapefile_encoding(cpg_text, dbf_file, label)
     return text.applied_to(
-        _read_with_gdal(str(shp), label, layer, text.encoding, text.reason, limits)
+        read_with_gdal(str(shp), label, layer, text.encoding, text.reason, limits)
     )
 
 
@@ -372,11 +350,11 @@ def _read_zipped_shapefile(
         raise DataError(label, f"unreadable zip file: {error}") from error
     gdal_path = f"/vsizip/{archive.resolve().as_posix()}/{shp}"
     if text is None:
-        return _read_with_gdal(
+        return read_with_gdal(
             gdal_path, label, layer, encoding, "given by the caller (encoding=)", limits
         )
     return text.applied_to(
-        _read_with_gdal(gdal_path, label, layer, text.encoding, text.reason, limits)
+        read_with_gdal(gdal_path, label, layer, text.encoding, text.reason, limits)
     )
 
 
@@ -397,92 +375,3 @@ def _check_finite(frame: gpd.GeoDataFrame, label: str) -> None:
             label,
             f"{len(bad)} features have coordinates that are not numbers (NaN or infinite): {rows}",
         )
-
-
-# --- CRS ---------------------------------------------------------------------------------------
-
-
-def _settle_crs(
-    frame: gpd.GeoDataFrame, label: str, crs: str | None
-) -> tuple[gpd.GeoDataFrame, str, str, bool]:
-    """The frame with its CRS set, the CRS's name, how it was chosen, and whether guessed."""
-    bounds = tuple(float(v) for v in frame.total_bounds)
-    finite = all(math.isfinite(v) for v in bounds)
-    if finite and _looks_swapped(bounds) and (frame.crs is None or frame.crs.is_geographic):
-        raise SwappedAxes(
-            label,
-            "the coordinates look like latitude and longitude swapped (x from "
-            f"{_number(bounds[0])} to {_number(bounds[2])} reads as latitudes, y from "
-            f"{_number(bounds[1])} to {_number(bounds[3])} as longitudes); swap them to read",
-        )
-    declared = frame.crs
-    doubt = ""
-    if declared is not None:
-        contradiction = _contradiction(declared, bounds) if finite else None
-        if contradiction is None:
-            reason = "read from the file"
-            if crs is not None:
-                reason += f" (crs={crs!r} ignored: the file declares its own)"
-            return frame, _crs_name(declared), reason, False
-        doubt = f"the file declares {_crs_name(declared)} but {contradiction}; "
-    else:
-        doubt = "the file has no CRS; "
-
-    if crs is not None:
-        try:
-            chosen = pyproj.CRS.from_user_input(crs)
-        except CRSError as error:
-            raise DataError(label, f"invalid crs={crs!r}: {error}") from error
-        frame = frame.set_crs(chosen, allow_override=True)
-        return frame, _crs_name(chosen), doubt + f"given by the caller (crs={crs!r})", False
-    if not finite:
-        raise DataError(label, doubt + "no coordinates to guess a CRS from (all geometries empty)")
-    guess = guess_crs(bounds)
-    if guess is None:
-        minx, miny, maxx, maxy = (_number(v) for v in bounds)
-        raise DataError(
-            label,
-            doubt + "no CRS and none can be guessed from coordinates "
-            f"(minx {minx}, miny {miny}, maxx {maxx}, maxy {maxy}); pass crs= to say which",
-        )
-    frame = frame.set_crs(guess.crs, allow_override=True)
-    return frame, guess.crs, doubt + f"guessed from the coordinates: {guess.reason}", True
-
-
-def _looks_swapped(bounds: tuple[float, float, float, float]) -> bool:
-    """x within China's latitudes and y within its longitudes, but not the other way round."""
-    minx, miny, maxx, maxy = bounds
-    lat_as_x = _CHINA_LAT[0] <= minx <= maxx <= _CHINA_LAT[1]
-    lon_as_y = _CHINA_LON[0] <= miny <= maxy <= _CHINA_LON[1]
-    return lat_as_x and lon_as_y and maxy > 90
-
-
-def _contradiction(declared: pyproj.CRS, bounds: tuple[float, float, float, float]) -> str | None:
-    """Why coordinates cannot be in the declared CRS, or None if they may be."""
-    if not (declared.is_geographic or declared.is_projected):
-        return f"it is a {declared.type_name.lower()}, which cannot be placed on the Earth"
-    if not _on_earth(declared):
-        return "it is not a coordinate system of the Earth"
-    minx, miny, maxx, maxy = bounds
-    lon_lat = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-    if declared.is_geographic and not lon_lat:
-        return "the coordinates are not longitudes/latitudes"
-    if declared.is_projected and lon_lat:
-        return "the coordinates look like longitudes/latitudes, not metres"
-    return None
-
-
-def _on_earth(crs: pyproj.CRS) -> bool:
-    """Whether the CRS's ellipsoid is the Earth's (its semi-major axis within 10 km of it)."""
-    ellipsoid = crs.ellipsoid
-    return ellipsoid is not None and abs(ellipsoid.semi_major_metre - _EARTH_RADIUS_M) < 10_000
-
-
-def _crs_name(crs: pyproj.CRS) -> str:
-    """A short name for a CRS: its authority code when it has one."""
-    authority = crs.to_authority(min_confidence=70)
-    return ":".join(authority) if authority else crs.name
-
-
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
