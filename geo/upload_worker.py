@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import popen_forkserver, spawn
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -299,7 +299,9 @@ def _inspect(path: str, *, district_wkb: bytes | None, **options) -> UploadOutco
 
     district = None if district_wkb is None else shapely.from_wkb(district_wkb)
     frame, report = inspect_upload(path, district=district, **options)
-    return UploadOutcome(report.layers, frame, report)
+    name = options["file_name"]
+    notices = tuple(replace(n, detail=_scrub(n.detail, path, name)) for n in report.notices)
+    return UploadOutcome(report.layers, frame, replace(report, notices=notices))
 
 
 def _memory_problem(limits: UploadLimits) -> str:
@@ -311,10 +313,13 @@ def _memory_problem(limits: UploadLimits) -> str:
 
 def _scrubbed(error: DataError, job: _Job) -> DataError:
     """The refusal with any server path replaced by the file's own name."""
-    problem = error.problem.replace(job.path, job.file_name)
-    problem = problem.replace(str(Path(job.path).parent), "…")
-    problem = _SERVER_PATHS.sub("…", problem)
-    return type(error)(job.file_name, problem)
+    return type(error)(job.file_name, _scrub(error.problem, job.path, job.file_name))
+
+
+def _scrub(text: str, path: str, file_name: str) -> str:
+    """`text` with the upload's path named as the user knows it and other server paths cut."""
+    text = text.replace(path, file_name).replace(str(Path(path).parent), "…")
+    return _SERVER_PATHS.sub("…", text)
 
 
 def _limit_self(limits: UploadLimits) -> None:

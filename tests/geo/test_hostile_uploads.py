@@ -340,6 +340,8 @@ def test_a_hostile_upload_is_refused_or_read_right_in_the_worker(
         assert case.refused is None, f"accepted but should be refused ({case.refused})"
         if case.check is not None:
             case.check(outcome.frame, outcome.report)
+        for notice in outcome.report.notices:  # told in the report: no server path either
+            assert str(tmp_path) not in notice.detail and "atlas-upload-" not in notice.detail
         assert SECRET not in outcome.frame.to_json()
     assert listener.connections == 0, "the upload made the server connect to a URL"
     assert watch.read(timeout=0) == [], "the upload opened a file outside its folder"
