@@ -6,8 +6,8 @@ import streamlit as st
 
 from geo.errors import DataError
 from layers import check_layers
+from maps.assets import missing_assets
 from ui.access import allowed_pages
-from ui.assets import missing_assets
 from ui.guard import run_page
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar

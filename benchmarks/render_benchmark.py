@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from layers import load_layer  # noqa: E402
 from layers.spec import Category, Field, LayerSpec, Style  # noqa: E402
-from ui.assets import VENDOR_DIR, localise_assets  # noqa: E402
-from ui.maps import base_map, layer_group  # noqa: E402
+from maps.assets import VENDOR_DIR, localise_assets  # noqa: E402
+from maps.parts import base_map, layer_group  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

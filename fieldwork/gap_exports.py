@@ -10,10 +10,10 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from documents.pdf import new_document, set_text
 from fieldwork.coverage import TargetSet
 from geo.export import export_table
 from geo.waypoints import waypoints_gpx, waypoints_kml
-from share.pdf import new_document, set_text
 
 _HEADING = FontFace(color="#222222", fill_color="#e8edf3")
 

@@ -1,4 +1,7 @@
-"""The layer registry: every thematic layer of the atlas, listed explicitly, loaded once."""
+"""The layer registry: every thematic layer of the atlas, listed explicitly, loaded once.
+
+Imports `geo` only (no Streamlit, no maps).
+"""
 
 from __future__ import annotations
 

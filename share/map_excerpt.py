@@ -10,12 +10,12 @@ import shapely
 from fpdf import FPDF
 from fpdf.enums import PathPaintRule
 
+from documents.pdf import MARGIN_MM, set_text
 from geo.crs import to_metric
 from layers import get_layer, load_layer
+from layers.formatting import format_figure
 from layers.landmarks import AIRPORT, CITY_CENTRE, TOWNSHIP_SEAT
 from layers.sites import SITE_LAYER
-from share.pdf import MARGIN_MM, set_text
-from ui.registry import format_figure
 
 __all__ = ["MAP_BOX", "MapContext", "draw_map_excerpt", "load_map_context"]
 

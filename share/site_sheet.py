@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
+from documents.pdf import MARGIN_MM, new_document, set_text
 from geo.crs import to_metric
 from layers import get_layer
+from layers.formatting import format_figure
 from layers.sites import SITE_LAYER, fact_label, site_facts, site_frame
 from share.map_excerpt import MAP_BOX, MapContext, draw_map_excerpt, load_map_context
-from share.pdf import MARGIN_MM, new_document, set_text
-from ui.registry import format_figure
 
 __all__ = ["site_sheets_filename", "site_sheets_pdf"]
 

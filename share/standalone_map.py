@@ -18,10 +18,10 @@ import pandas as pd
 from branca.element import Element, MacroElement, Template
 
 from layers import get_layer, load_layer
+from layers.formatting import format_figure
 from layers.sites import SITE_LAYER, fact_label, site_facts, site_frame
-from ui.assets import inline_assets, localise_assets
-from ui.maps import base_map, layer_group, legend
-from ui.registry import format_figure
+from maps.assets import inline_assets, localise_assets
+from maps.parts import base_map, layer_group, legend
 
 __all__ = ["standalone_map_filename", "standalone_map_html"]
 

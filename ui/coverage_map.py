@@ -8,8 +8,8 @@ import geopandas as gpd
 from fieldwork.coverage import TargetSet
 from layers import get_layer, load_layer
 from layers.spec import Category, Field, LayerSpec, Style
-from ui.assets import localise_assets
-from ui.maps import base_map, layer_group, legend
+from maps.assets import localise_assets
+from maps.parts import base_map, layer_group, legend
 
 __all__ = ["COVERED", "NOT_COVERED", "coverage_map", "coverage_spec"]
 

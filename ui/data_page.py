@@ -22,11 +22,11 @@ from geo.offsets import BD09, GCJ02, WGS84
 from geo.upload import UPLOAD_SUFFIXES, UploadReport
 from layers import get_layer, load_layer
 from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
+from maps.assets import localise_assets
+from maps.parts import base_map, layer_group, outline_group
 from ui.access import require_page
-from ui.assets import localise_assets
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
-from ui.maps import base_map, layer_group, outline_group
 from ui.messages import explain, explain_notice, plain_markdown
 from ui.state import current_lang
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once

@@ -21,9 +21,10 @@ from layers.figures import (
     stage_pipeline,
     township_series,
 )
+from layers.formatting import format_figure
+from maps.parts import view_for
 from ui.access import require_page
 from ui.i18n import text
-from ui.maps import view_for
 from ui.page_map import draw_map, draw_page_map
 from ui.page_spec import (
     ALL,
@@ -35,7 +36,6 @@ from ui.page_spec import (
     widget_key,
 )
 from ui.panel import Selection, render_panel
-from ui.registry import format_figure
 from ui.share_panel import render_share
 from ui.state import current_lang
 

@@ -13,10 +13,9 @@ import streamlit as st
 from geo.offsets import WGS84, convert
 from layers import get_layer, is_layer, load_layer
 from layers.figures import CONTEXT_LAYERS, Refinements
-from ui.assets import localise_assets
-from ui.basemaps import BASEMAPS, add_basemap
-from ui.folium_view import RenderedMap, render_map, show_map
-from ui.maps import (
+from maps.assets import localise_assets
+from maps.basemaps import BASEMAPS, add_basemap
+from maps.parts import (
     FEATURE_ID_PROPERTY,
     FEATURE_LAYER_PROPERTY,
     base_map,
@@ -26,6 +25,7 @@ from ui.maps import (
     outline_group,
     proportional_group,
 )
+from ui.folium_view import RenderedMap, render_map, show_map
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
 from ui.state import current_basemap

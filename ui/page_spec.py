@@ -9,8 +9,8 @@ import streamlit as st
 
 from layers import get_layer, load_layer
 from layers.figures import Refinements, in_township, refine
+from maps.parts import view_for
 from ui.i18n import LANGUAGES
-from ui.maps import view_for
 from ui.panel import Selection
 
 __all__ = [

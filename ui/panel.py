@@ -18,8 +18,8 @@ import streamlit as st
 from geo.export import TABLE_FORMATS, export_filename, export_table
 from layers import get_layer, load_layer
 from layers.figures import feature_figures, township_rollup
+from layers.formatting import format_figure
 from ui.i18n import text
-from ui.registry import format_figure
 
 __all__ = ["PANEL_CLASS", "Selection", "render_panel"]
 

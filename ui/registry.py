@@ -5,17 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from layers import LAYERS, layer_source_crs, layer_totals, load_layer
+from layers.formatting import format_figure
 from ui.i18n import text
 
-__all__ = ["format_figure", "registry_table"]
-
-
-def format_figure(value: float) -> str:
-    """A figure with thousands separators; decimals only where the value has them."""
-    rounded = round(float(value), 2)
-    if rounded.is_integer():
-        return f"{int(rounded):,}"
-    return f"{rounded:,.2f}"
+__all__ = ["registry_table"]
 
 
 def registry_table(lang: str) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from ui.basemaps import BASEMAPS, TIANDITU_TOKEN_ENV, Basemap, basemap_url
+from maps.basemaps import BASEMAPS, TIANDITU_TOKEN_ENV, Basemap, basemap_url
 from ui.i18n import LANGUAGES, text
 
 __all__ = ["current_basemap", "current_lang", "render_sidebar"]

@@ -6,7 +6,7 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from ui.assets import LOCAL_ASSETS, STATIC_URL, localise_assets, missing_assets
+from maps.assets import LOCAL_ASSETS, STATIC_URL, localise_assets, missing_assets
 from views.enclave import PAGE
 
 

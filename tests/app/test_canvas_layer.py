@@ -16,9 +16,9 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from layers.spec import Field, LayerSpec, Style
-from ui.assets import VENDOR_DIR, localise_assets
-from ui.canvas_layer import CANVAS_THRESHOLD
-from ui.maps import base_map, layer_group
+from maps.assets import VENDOR_DIR, localise_assets
+from maps.canvas_layer import CANVAS_THRESHOLD
+from maps.parts import base_map, layer_group
 
 COUNT = CANVAS_THRESHOLD + 1000
 SPEC = LayerSpec(

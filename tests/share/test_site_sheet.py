@@ -9,11 +9,11 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from documents.pdf import CJK_FONT
 from layers import get_layer, load_layer
+from layers.formatting import format_figure
 from layers.sites import site_facts, site_frame
-from share.pdf import CJK_FONT
 from share.site_sheet import site_sheets_pdf
-from ui.registry import format_figure
 
 SITES = ["enclave-001", "enclave-003", "enclave-041", "enclave-060"]
 

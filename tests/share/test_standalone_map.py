@@ -7,8 +7,8 @@ import re
 import pytest
 
 from layers import get_layer, load_layer
+from maps.assets import STATIC_URL
 from share.standalone_map import standalone_map_html
-from ui.assets import STATIC_URL
 
 SITES = ["enclave-001", "enclave-003", "enclave-041"]
 

@@ -8,8 +8,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from ui.compact_layer import POINT_PRECISION, SHAPE_PRECISION, CompactLayer, encode_features
-from ui.polyline import decode_polyline
+from maps.compact_layer import POINT_PRECISION, SHAPE_PRECISION, CompactLayer, encode_features
+from maps.polyline import decode_polyline
 
 
 def _frame(geometries: list, names: list[str]) -> gpd.GeoDataFrame:

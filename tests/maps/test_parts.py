@@ -11,7 +11,7 @@ from shapely.geometry import Point, box
 
 from geo.offsets import GCJ02, wgs84_to_gcj02
 from layers import get_layer, load_layer
-from ui.maps import (
+from maps.parts import (
     FEATURE_ID_PROPERTY,
     FEATURE_LAYER_PROPERTY,
     display_frame,

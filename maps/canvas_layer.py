@@ -1,6 +1,6 @@
 """A canvas layer for large layers: draws every feature itself, with no Leaflet object per feature.
 
-Features arrive in the compact encoding of `ui.compact_layer`. In the browser they are decoded
+Features arrive in the compact encoding of `maps.compact_layer`. In the browser they are decoded
 once into typed arrays of Web-Mercator coordinates with per-feature bounding boxes. Each redraw
 (after a pan or zoom) skips features outside the view and vertices closer than one screen pixel
 to the last one drawn, so the drawn shape is never more than a pixel off the true one, and draws
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from branca.element import MacroElement, Template
 
-from ui.compact_layer import HELPERS_JS, script_json
+from maps.compact_layer import HELPERS_JS, script_json
 
 __all__ = ["CANVAS_THRESHOLD", "CanvasLayer"]
 

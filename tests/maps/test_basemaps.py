@@ -6,7 +6,7 @@ import folium
 import pytest
 
 from geo.offsets import GCJ02, WGS84
-from ui.basemaps import BASEMAPS, add_basemap, basemap_url
+from maps.basemaps import BASEMAPS, add_basemap, basemap_url
 
 
 def test_default_is_no_basemap_and_draws_no_tiles() -> None:

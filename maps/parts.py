@@ -18,9 +18,9 @@ from branca.element import MacroElement, Template
 from geo.geometry import simplify_for_display
 from geo.offsets import WGS84, convert_geometries
 from layers import LayerSpec
-from ui.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
-from ui.compact_layer import CompactLayer, encode_features
-from ui.registry import format_figure
+from layers.formatting import format_figure
+from maps.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
+from maps.compact_layer import CompactLayer, encode_features
 
 __all__ = [
     "FEATURE_LAYER_PROPERTY",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.polyline import decode_polyline, encode_polyline
+from maps.polyline import decode_polyline, encode_polyline
 
 
 def test_google_reference_example() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
-from ui.polyline import encode_polyline
+from maps.polyline import encode_polyline
 
 __all__ = ["HELPERS_JS", "CompactLayer", "encode_features", "script_json"]
 
