@@ -1,25 +1,36 @@
-"""Waypoints for phone map apps: features as GPX 1.1 waypoints or KML 2.2 placemarks."""
+"""Waypoints for phone map apps: features as GPX 1.1 waypoints or KML 2.2 placemarks.
+
+GDAL writes both documents (through pyogrio): GPX with its GPX driver, KML with its LIBKML
+driver, the one that writes a document name (`<Document><name>`, the name Organic Maps gives
+the imported list; the older KML driver has no such option).  This module chooses the
+point of each feature, writes its cells as text and checks the input; three things are added
+around GDAL:
+
+* GDAL's GPX driver declares no encoding (`<?xml version="1.0"?>`).  That means UTF-8 to an XML
+  parser, but the declaration is made explicit for phone apps that guess otherwise.
+* libkml wraps text holding markup in `<![CDATA[...]]>` without splitting a `]]>` inside it, which
+  would end the section early and break the document; such a `]]>` is written as `]] >`.
+* Characters XML 1.0 cannot hold even escaped (most C0 controls, U+FFFE, U+FFFF) are left out,
+  as GDAL does for some of them only.
+"""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from geo.crs import DISPLAY_CRS
 
 __all__ = ["waypoints_gpx", "waypoints_kml"]
 
-GPX_NAMESPACE = "http://www.topografix.com/GPX/1/1"
-KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # 7 decimals of a degree is about 1 cm.
 _COORDINATE_DECIMALS = 7
 _DESCRIPTION_SEPARATOR = "; "
@@ -29,6 +40,9 @@ _LARGEST_WHOLE_WRITTEN_OUT = 1e16
 _LISTED_LABELS = 20
 # Characters XML 1.0 does not allow, even escaped: they are left out of the text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GDAL_GPX_DECLARATION = b'<?xml version="1.0"?>'
+_UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
+_LAYER = "waypoints"
 
 
 def waypoints_gpx(
@@ -46,19 +60,11 @@ def waypoints_gpx(
     Raises ValueError for an empty frame, a frame without CRS, missing columns, or features
     without geometry (naming their index labels).
     """
-    waypoints = _waypoints(frame, name_field, description)
-    attributes = {"version": "1.1", "creator": _xml_text(creator), "xmlns": GPX_NAMESPACE}
-    root = ET.Element("gpx", attributes)
-    for waypoint in waypoints:
-        wpt = ET.SubElement(
-            root,
-            "wpt",
-            {"lat": _coordinate(waypoint.lat), "lon": _coordinate(waypoint.lon)},
-        )
-        _text_child(wpt, "name", waypoint.name)
-        if waypoint.description:
-            _text_child(wpt, "desc", waypoint.description)
-    return _xml_bytes(root)
+    waypoints = _waypoints(frame, name_field, description, "desc", clean=_xml_text)
+    data = _write(waypoints, "GPX", dataset_options={"CREATOR": _xml_text(creator)})
+    if data.startswith(_GDAL_GPX_DECLARATION):
+        data = _UTF8_DECLARATION + data[len(_GDAL_GPX_DECLARATION) :]
+    return data
 
 
 def waypoints_kml(
@@ -70,52 +76,54 @@ def waypoints_kml(
 ) -> bytes:
     """KML 2.2 Placemarks with Points (lon,lat) of the features, WGS-84, UTF-8.
 
-    Points are written as they are; lines and polygons as their representative point, a point
-    guaranteed to lie inside the polygon or on the line (unlike the centroid).  ``description`` holds (label,
+    The placemarks are in one Folder of the Document, both named ``document_name``.  Points are
+    written as they are; lines and polygons as their representative point, a point guaranteed
+    to lie inside the polygon or on the line (unlike the centroid).  ``description`` holds (label,
     column) pairs written as "label: value; label: value", leaving out labels with no value.
     Raises ValueError for an empty frame, a frame without CRS, missing columns, or features
     without geometry (naming their index labels).
     """
-    waypoints = _waypoints(frame, name_field, description)
-    root = ET.Element("kml", {"xmlns": KML_NAMESPACE})
-    document = ET.SubElement(root, "Document")
-    _text_child(document, "name", document_name)
-    for waypoint in waypoints:
-        placemark = ET.SubElement(document, "Placemark")
-        _text_child(placemark, "name", waypoint.name)
-        if waypoint.description:
-            _text_child(placemark, "description", waypoint.description)
-        point = ET.SubElement(placemark, "Point")
-        coordinates = f"{_coordinate(waypoint.lon)},{_coordinate(waypoint.lat)}"
-        _text_child(point, "coordinates", coordinates)
-    return _xml_bytes(root)
+    waypoints = _waypoints(frame, name_field, description, "description", clean=_kml_text)
+    name = _kml_text(document_name)
+    return _write(
+        waypoints,
+        "LIBKML",
+        dataset_options={"NAME": name},
+        layer_options={"FOLDER": "YES", "NAME": name},
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Waypoint:
-    """One feature as a waypoint: WGS-84 position, name and description text."""
-
-    lon: float
-    lat: float
-    name: str
-    description: str
+def _write(waypoints: gpd.GeoDataFrame, driver: str, **options: dict[str, str]) -> bytes:
+    """The document GDAL's ``driver`` writes of ``waypoints``, in memory."""
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(waypoints, buffer, driver=driver, layer=_LAYER, **options)
+    return buffer.getvalue()
 
 
 def _waypoints(
-    frame: gpd.GeoDataFrame, name_field: str, description: Sequence[tuple[str, str]]
-) -> list[_Waypoint]:
-    """The features of ``frame`` as waypoints in frame order, after checking the input."""
+    frame: gpd.GeoDataFrame,
+    name_field: str,
+    description: Sequence[tuple[str, str]],
+    description_field: str,
+    *,
+    clean: Callable[[str], str],
+) -> gpd.GeoDataFrame:
+    """The features of ``frame`` as WGS-84 points with a name and a description (None if empty).
+
+    ``clean`` makes the text something the driver writes as it is.
+    """
     _check_frame(frame, name_field, description)
-    points = _points(frame)
-    names = [_text(value) for value in frame[name_field].tolist()]
-    descriptions = _descriptions(frame, description)
-    return [
-        _Waypoint(lon, lat, name, text)
-        for (lon, lat), name, text in zip(points, names, descriptions, strict=True)
-    ]
+    lons, lats = _points(frame)
+    names = [clean(_text(value)) for value in frame[name_field].tolist()]
+    descriptions = [clean(text) or None for text in _descriptions(frame, description)]
+    return gpd.GeoDataFrame(
+        {"name": names, description_field: descriptions},
+        geometry=gpd.points_from_xy(lons, lats),
+        crs=DISPLAY_CRS,
+    )
 
 
 def _check_frame(
@@ -139,8 +147,8 @@ def _check_frame(
         raise ValueError(_problem_with(without, "no geometry"))
 
 
-def _points(frame: gpd.GeoDataFrame) -> list[tuple[float, float]]:
-    """The (lon, lat) of each feature: a point as it is, anything else its representative point."""
+def _points(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat of each feature to 7 decimals: a point, or else its representative point."""
     geometries = frame.to_crs(DISPLAY_CRS).geometry
     points = geometries.where(geometries.geom_type == "Point", geometries.representative_point())
     lons, lats = shapely.get_x(points.array), shapely.get_y(points.array)
@@ -150,7 +158,7 @@ def _points(frame: gpd.GeoDataFrame) -> list[tuple[float, float]]:
     if invalid.any():
         problem = f"coordinates that cannot be converted to {DISPLAY_CRS} longitude/latitude"
         raise ValueError(_problem_with(frame.index[invalid], problem))
-    return list(zip(lons.tolist(), lats.tolist(), strict=True))
+    return np.round(lons, _COORDINATE_DECIMALS), np.round(lats, _COORDINATE_DECIMALS)
 
 
 def _problem_with(labels: pd.Index, problem: str) -> str:
@@ -199,23 +207,11 @@ def _is_missing(value: object) -> bool:
     return bool(missing) if np.ndim(missing) == 0 else False
 
 
-def _coordinate(degrees: float) -> str:
-    return f"{degrees:.{_COORDINATE_DECIMALS}f}"
-
-
 def _xml_text(text: str) -> str:
     """``text`` without the control characters XML 1.0 cannot hold, even escaped."""
     return _NOT_XML.sub("", text)
 
 
-def _text_child(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    child = ET.SubElement(parent, tag)
-    child.text = _xml_text(text)
-    return child
-
-
-def _xml_bytes(root: ET.Element) -> bytes:
-    """The document of ``root``, indented, in UTF-8 after the XML declaration."""
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return (_XML_DECLARATION + body + "\n").encode("utf-8")
+def _kml_text(text: str) -> str:
+    """``text`` as libkml can write it: XML characters only, and no "]]>" to end its CDATA."""
+    return _xml_text(text).replace("]]>", "]] >")

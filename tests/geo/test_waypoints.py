@@ -18,6 +18,7 @@ from geo.waypoints import waypoints_gpx, waypoints_kml
 
 GPX = "{http://www.topografix.com/GPX/1/1}"
 KML = "{http://www.opengis.net/kml/2.2}"
+XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 TOLERANCE = 1e-7  # degrees, about 1 cm
 HOSTILE_NAME = '<script>alert(1)</script> & "x"'
@@ -77,7 +78,8 @@ def _kml_placemarks(data: bytes) -> list[tuple[float, float, str, str | None]]:
     root = ET.fromstring(data)
     placemarks = []
     for placemark in root.iter(f"{KML}Placemark"):
-        lon, lat = placemark.findtext(f"{KML}Point/{KML}coordinates").split(",")
+        # "lon,lat" or "lon,lat,altitude" (KML 2.2 allows both; libkml writes an altitude of 0).
+        lon, lat, *_ = placemark.findtext(f"{KML}Point/{KML}coordinates").strip().split(",")
         name = placemark.findtext(f"{KML}name")
         description = placemark.findtext(f"{KML}description")
         placemarks.append((float(lon), float(lat), name, description))
@@ -200,9 +202,14 @@ def test_gpx_is_a_gpx_1_1_document_of_waypoints() -> None:
     assert data.startswith(DECLARATION + b"\n")
     root = ET.fromstring(data)
     assert root.tag == f"{GPX}gpx"
-    assert root.attrib == {"version": "1.1", "creator": '外业 "组" & <一>'}
+    assert {key: root.attrib.get(key) for key in ("version", "creator")} == {
+        "version": "1.1",
+        "creator": '外业 "组" & <一>',
+    }
+    assert set(root.attrib) <= {"version", "creator", f"{XSI}schemaLocation"}
     waypoints = root.findall(f"{GPX}wpt")
-    assert len(waypoints) == len(POSITIONS) == len(list(root))
+    # Nothing but the waypoints, after the optional <metadata> (GDAL writes the bounds there).
+    assert len(waypoints) == len(POSITIONS) == len([c for c in root if c.tag != f"{GPX}metadata"])
     for wpt in waypoints:
         assert -90 <= float(wpt.attrib["lat"]) <= 90
         assert -180 <= float(wpt.attrib["lon"]) <= 180
