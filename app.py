@@ -19,8 +19,8 @@ PAGES = (
     ("views/enclave.py", "飞地招商", "Enclave projects", ":material/handshake:", "enclave"),
     ("views/night.py", "夜经济", "Night economy", ":material/nightlife:", "night"),
     ("views/renovation.py", "老旧小区改造", "Renovation", ":material/apartment:", "renovation"),
-    ("views/coverage.py", "覆盖核查", "Coverage check", ":material/fact_check:", "coverage"),
-    ("views/data.py", "数据管理", "Data", ":material/upload_file:", "data"),
+    ("views/coverage/page.py", "覆盖核查", "Coverage check", ":material/fact_check:", "coverage"),
+    ("views/data/page.py", "数据管理", "Data", ":material/upload_file:", "data"),
     ("views/presentation.py", "招商展示", "Presentation", ":material/co_present:", "presentation"),
     ("views/about.py", "关于与数据", "About & data", ":material/info:", "about"),
 )

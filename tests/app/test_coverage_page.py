@@ -13,8 +13,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _open() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.switch_page("views/coverage.py").run()
+    app = AppTest.from_file(APP, default_timeout=120).run()  # pages registered, then found by path
+    app.switch_page("views/coverage/page.py").run()
     assert not app.exception, app.exception
     return app
 

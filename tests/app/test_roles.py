@@ -27,8 +27,8 @@ PAGE_FILES = {
     "enclave": "views/enclave.py",
     "night": "views/night.py",
     "renovation": "views/renovation.py",
-    "coverage": "views/coverage.py",
-    "data": "views/data.py",
+    "coverage": "views/coverage/page.py",
+    "data": "views/data/page.py",
     "presentation": "views/presentation.py",
     "about": "views/about.py",
 }

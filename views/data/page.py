@@ -259,3 +259,7 @@ def _downloads(layer: UploadedLayer, lang: str) -> None:
             key=f"{KEY}:download:{layer.spec.key}:{fmt}:{crs}",
             on_click="ignore",
         )
+
+
+if __name__ == "__main__":  # run as a Streamlit page, not when imported by tests
+    render_data_page()

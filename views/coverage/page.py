@@ -32,11 +32,11 @@ from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_columns, gap_fil
 from fieldwork.store import VisitStore, open_visit_store
 from layers import get_layer
 from ui.access import require_page, user_townships
-from ui.checkin_panel import DEFAULT_DAYS, render_checkin_import
-from ui.coverage_map import coverage_map
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
 from ui.state import current_lang
+from views.coverage.checkins import DEFAULT_DAYS, render_checkin_import
+from views.coverage.map import coverage_map
 
 __all__ = ["render_coverage_page"]
 
@@ -348,3 +348,7 @@ def _gaps(target_set: TargetSet, rule: Rule, evaluated: gpd.GeoDataFrame, lang: 
             key=f"{KEY}:gaps:{fmt}",
             on_click="ignore",
         )
+
+
+if __name__ == "__main__":  # run as a Streamlit page, not when imported by tests
+    render_coverage_page()
