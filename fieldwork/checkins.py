@@ -21,7 +21,7 @@ import pandas as pd
 import pyogrio
 
 from fieldwork.coverage import TargetSet, load_targets
-from fieldwork.store import ImportRecord, Visit, VisitStore
+from fieldwork.visits import ImportRecord, Visit, VisitStore
 from geo.archive import check_size
 from geo.crs import to_metric
 from geo.errors import DataError

@@ -14,7 +14,7 @@ from datetime import UTC
 import pandas as pd
 import psycopg
 
-from fieldwork.store import (
+from fieldwork.visits import (
     IMPORT_COLUMNS,
     VISIT_COLUMNS,
     ImportRecord,

@@ -1,7 +1,7 @@
-"""Visits recorded by field teams, kept in an embedded SQLite file behind one small interface.
+"""Visits recorded by field teams, kept in an embedded SQLite file (or PostGIS when configured).
 
-`VisitStore` is what the rest of the atlas uses; `SqliteVisitStore` implements it with one file
-(WAL journal, one transaction per import), so a server database can replace it later.
+`SqliteVisitStore` implements `fieldwork.visits.VisitStore` with one file (WAL journal, one
+transaction per import); `open_visit_store` picks the store the server's settings name.
 """
 
 from __future__ import annotations
@@ -10,63 +10,36 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
+from fieldwork.visits import (
+    IMPORT_COLUMNS,
+    VISIT_COLUMNS,
+    ImportRecord,
+    ImportResult,
+    Visit,
+    VisitStore,
+    typed_frame,
+)
 from geo.errors import DataError
 from geo.postgis import DATABASE_URL_ENV
 
 __all__ = [
     "DATABASE_URL_ENV",
-    "DATUMS",
     "DEFAULT_VISITS_DB",
-    "IMPORT_COLUMNS",
     "VISITS_DB_ENV",
-    "VISIT_COLUMNS",
-    "ImportRecord",
-    "ImportResult",
     "SqliteVisitStore",
-    "Visit",
-    "VisitStore",
     "open_visit_store",
-    "typed_frame",
 ]
 
 VISITS_DB_ENV = "ATLAS_VISITS_DB"
 DEFAULT_VISITS_DB = Path(__file__).resolve().parents[1] / "data" / "field" / "visits.sqlite"
-DATUMS = ("WGS84", "GCJ02", "BD09")
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30
-UTC_TIME = "datetime64[ns, UTC]"
-
-VISIT_COLUMNS = {
-    "import_id": "int64",
-    "target_layer": "str",
-    "target_uid": "str",
-    "visited_at": UTC_TIME,
-    "team": "str",
-    "note": "str",
-    "lon": "float64",
-    "lat": "float64",
-    "distance_m": "float64",
-    "source_row": "str",
-}
-IMPORT_COLUMNS = {
-    "import_id": "int64",
-    "file_name": "str",
-    "team": "str",
-    "datum": "str",
-    "points": "int64",
-    "recorded": "int64",
-    "duplicates": "int64",
-    "imported_at": UTC_TIME,
-}
-
 SCHEMA = f"""
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,
@@ -126,72 +99,6 @@ EXPECTED_COLUMNS = {
 UNIQUE_INDEX = "visits_once_per_minute"
 
 
-def _require_aware(value: datetime, field: str) -> None:
-    """Raise ValueError unless `value` is a timezone-aware datetime."""
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValueError(f"{field} must be a timezone-aware datetime, got {value!r}")
-
-
-@dataclass(frozen=True)
-class Visit:
-    """One target visited by a team, matched from one point of an imported file."""
-
-    target_layer: str
-    target_uid: str
-    visited_at: datetime
-    team: str
-    note: str
-    lon: float
-    lat: float
-    distance_m: float
-    source_row: str
-
-    def __post_init__(self) -> None:
-        _require_aware(self.visited_at, "visited_at")
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    """One file of check-ins imported by a team."""
-
-    file_name: str
-    team: str
-    datum: str
-    points: int
-    imported_at: datetime
-
-    def __post_init__(self) -> None:
-        _require_aware(self.imported_at, "imported_at")
-        if not set(self.datum.split(",")) <= set(DATUMS):  # one datum, or several: "GCJ02,WGS84"
-            raise ValueError(f"datum must be one of {', '.join(DATUMS)}, got {self.datum!r}")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import stored, and which of its visits the store already held."""
-
-    import_id: int
-    recorded: tuple[Visit, ...]
-    duplicates: tuple[Visit, ...]
-
-
-@runtime_checkable
-class VisitStore(Protocol):
-    """Where recorded visits live; an import lands whole or not at all."""
-
-    def record_import(self, record: ImportRecord, visits: Iterable[Visit]) -> ImportResult:
-        """Store one import and its visits in one transaction; skip visits already stored."""
-        ...
-
-    def visits(self, target_layer: str | None = None) -> pd.DataFrame:
-        """Stored visits (of one layer, or all), ordered by time of visit."""
-        ...
-
-    def imports(self) -> pd.DataFrame:
-        """Every import with its counts, oldest first."""
-        ...
-
-
 def _utc_text(value: datetime) -> str:
     """An aware datetime as ISO 8601 UTC text of fixed width (sorts as it compares)."""
     return value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -213,19 +120,6 @@ def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
             connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
-
-
-def typed_frame(rows: list[tuple], columns: dict[str, str]) -> pd.DataFrame:
-    """Rows as a frame with the given column dtypes; UTC times from ISO 8601 text or datetimes."""
-    frame = pd.DataFrame.from_records(rows, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype == UTC_TIME:
-            text = frame[name].map(lambda v: isinstance(v, str)).all()
-            parsed = pd.to_datetime(frame[name], utc=True, format="ISO8601" if text else None)
-            frame[name] = parsed.astype(UTC_TIME)
-        else:
-            frame[name] = frame[name].astype(dtype)
-    return frame
 
 
 class SqliteVisitStore:

@@ -21,12 +21,10 @@ from fieldwork.store import (
     DATABASE_URL_ENV,
     DEFAULT_VISITS_DB,
     VISITS_DB_ENV,
-    ImportRecord,
     SqliteVisitStore,
-    Visit,
-    VisitStore,
     open_visit_store,
 )
+from fieldwork.visits import ImportRecord, Visit, VisitStore
 from geo.errors import DataError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +60,8 @@ WORKER = """
 import os, sys, time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from fieldwork.store import ImportRecord, Visit, open_visit_store
+from fieldwork.visits import ImportRecord, Visit
+from fieldwork.store import open_visit_store
 
 target, team, count, crash_after, sync = sys.argv[1:6]
 count, crash_after = int(count), int(crash_after)

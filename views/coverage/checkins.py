@@ -18,7 +18,7 @@ from fieldwork.checkins import (
     read_checkins_task,
 )
 from fieldwork.coverage import Rule, TargetSet, evaluate
-from fieldwork.store import VisitStore
+from fieldwork.visits import VisitStore
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
 from geo.upload_worker import UploadCancelled, run_limited

@@ -29,7 +29,8 @@ from fieldwork.coverage import (
     load_targets,
 )
 from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_columns, gap_filename
-from fieldwork.store import VisitStore, open_visit_store
+from fieldwork.store import open_visit_store
+from fieldwork.visits import VisitStore
 from layers import get_layer
 from ui.access import require_page, user_townships
 from ui.folium_view import RenderedMap, render_map, show_map
