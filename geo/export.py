@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from geo.crs import DISPLAY_CRS, to_display
 from geo.errors import DataError
-from geo.io import write_shapefile
+from geo.shapefile_write import write_shapefile
 
 __all__ = [
     "FEATURE_FORMATS",

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.io import write_shapefile  # noqa: E402
+from geo.shapefile_write import write_shapefile  # noqa: E402
 from scripts.sample_data.build import build_layers  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "data" / "shapefiles"

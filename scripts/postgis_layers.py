@@ -21,8 +21,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.io import read_vector_with_report, write_shapefile
+from geo.io import read_vector_with_report
 from geo.postgis import DATABASE_URL_ENV, read_layer, table_name, write_layer
+from geo.shapefile_write import write_shapefile
 from layers import DATA_DIR, LAYERS
 
 CATALOGUE = """

@@ -15,7 +15,8 @@ import shapely
 from shapely.geometry import Point, Polygon
 
 from geo.errors import DataError, SwappedAxes
-from geo.io import ReadReport, read_vector, read_vector_with_report, write_shapefile
+from geo.io import ReadReport, read_vector, read_vector_with_report
+from geo.shapefile_write import write_shapefile
 
 NAMES = ["长宝营子乡", "驼山子村"]
 # CGCS2000 3-degree Gauss-Krüger CM 120°E, inside Shuangta District.
