@@ -1,4 +1,4 @@
-"""Known answers for geo.io: every format, encodings, CRS guessing, errors and repairs."""
+"""Known answers for geo.io: every format and container, shapefile encodings, Excel sheets."""
 
 from __future__ import annotations
 
@@ -7,44 +7,22 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
-import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point
 
-from geo.errors import DataError, SwappedAxes
+from geo.errors import DataError
 from geo.io import ReadReport, read_vector, read_vector_with_report
 from geo.shapefile_write import write_shapefile
-
-NAMES = ["长宝营子乡", "驼山子村"]
-# CGCS2000 3-degree Gauss-Krüger CM 120°E, inside Shuangta District.
-GK_POINTS = [(545000.0, 4600000.0), (546500.0, 4601500.0)]
-LONLAT_POINTS = [(120.50, 41.60), (120.55, 41.65)]
-DISTRICT_LON = (120.39, 120.65)
-DISTRICT_LAT = (41.40, 41.78)
-
-
-def _villages(points: list[tuple[float, float]], crs: str | None) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {"name": NAMES, "code": [1, 2]}, geometry=[Point(p) for p in points], crs=crs
-    )
-
-
-def _assert_in_district(frame: gpd.GeoDataFrame) -> None:
-    assert frame.crs.equals("EPSG:4326")
-    minx, miny, maxx, maxy = frame.total_bounds
-    assert DISTRICT_LON[0] <= minx <= maxx <= DISTRICT_LON[1]
-    assert DISTRICT_LAT[0] <= miny <= maxy <= DISTRICT_LAT[1]
-
-
-def _raise_message(source: Path, **kwargs: object) -> str:
-    with pytest.raises(DataError) as caught:
-        read_vector(source, **kwargs)
-    assert source.name in str(caught.value)
-    return str(caught.value)
-
+from tests.geo.io_cases import (
+    GK_POINTS,
+    LONLAT_POINTS,
+    NAMES,
+    _assert_in_district,
+    _raise_message,
+    _villages,
+)
 
 # --- shapefile text encoding ------------------------------------------------------------------
 
@@ -130,93 +108,6 @@ def test_text_in_neither_utf8_nor_gbk_is_an_error(tmp_path: Path) -> None:
 
     assert "neither UTF-8 nor GBK" in message
     assert read_vector(shp, encoding="ISO-8859-1")["name"].tolist() == ["ÿÿÿ"]
-
-
-# --- shapefile CRS ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("easting_offset", "expected_crs"), [(0, "EPSG:4549"), (40_000_000, "EPSG:4528")]
-)
-def test_gauss_kruger_without_prj_is_guessed(
-    tmp_path: Path, easting_offset: float, expected_crs: str
-) -> None:
-    points = [(x + easting_offset, y) for x, y in GK_POINTS]
-    shp = write_shapefile(_villages(points, None), tmp_path / "noprj.shp")
-    assert not shp.with_suffix(".prj").exists()
-
-    frame, report = read_vector_with_report(shp)
-
-    _assert_in_district(frame)
-    assert report.crs_source == expected_crs
-    assert "guessed" in report.crs_reason
-    assert "no CRS" in report.crs_reason
-
-
-@pytest.mark.parametrize(("easting_offset", "crs"), [(0, "EPSG:4549"), (40_000_000, "EPSG:4528")])
-def test_gauss_kruger_with_prj_is_honoured(tmp_path: Path, easting_offset: float, crs: str) -> None:
-    points = [(x + easting_offset, y) for x, y in GK_POINTS]
-    shp = write_shapefile(_villages(points, crs), tmp_path / "prj.shp")
-    assert shp.with_suffix(".prj").exists()
-
-    frame, report = read_vector_with_report(shp)
-
-    _assert_in_district(frame)
-    assert report.crs_source == crs
-    assert report.crs_reason == "read from the file"
-
-
-def test_both_gauss_kruger_forms_land_on_the_same_spot(tmp_path: Path) -> None:
-    plain = write_shapefile(_villages(GK_POINTS, None), tmp_path / "plain.shp")
-    zoned = [(x + 40_000_000, y) for x, y in GK_POINTS]
-    prefixed = write_shapefile(_villages(zoned, None), tmp_path / "prefixed.shp")
-
-    a = shapely.get_coordinates(read_vector(plain).geometry.array)
-    b = shapely.get_coordinates(read_vector(prefixed).geometry.array)
-
-    assert np.allclose(a, b, rtol=0, atol=1e-9)
-
-
-def test_crs_argument_is_used_when_the_file_has_none(tmp_path: Path) -> None:
-    shp = write_shapefile(_villages(GK_POINTS, None), tmp_path / "given.shp")
-
-    frame, report = read_vector_with_report(shp, crs="EPSG:4549")
-
-    _assert_in_district(frame)
-    assert report.crs_source == "EPSG:4549"
-    assert "crs=" in report.crs_reason
-
-
-def test_crs_argument_does_not_override_the_file(tmp_path: Path) -> None:
-    shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "own.shp")
-
-    frame, report = read_vector_with_report(shp, crs="EPSG:4528")
-
-    _assert_in_district(frame)
-    assert report.crs_source == "EPSG:4549"
-    assert "ignored" in report.crs_reason
-
-
-def test_geographic_prj_contradicted_by_metre_coordinates_falls_back_to_guess(
-    tmp_path: Path,
-) -> None:
-    wrong = _villages(GK_POINTS, None).set_crs("EPSG:4490")
-    shp = write_shapefile(wrong, tmp_path / "wrongprj.shp")
-
-    frame, report = read_vector_with_report(shp)
-
-    _assert_in_district(frame)
-    assert report.crs_source == "EPSG:4549"
-    assert "declares EPSG:4490" in report.crs_reason
-
-
-def test_cgcs2000_geographic_is_converted(tmp_path: Path) -> None:
-    shp = write_shapefile(_villages(LONLAT_POINTS, "EPSG:4490"), tmp_path / "cgcs.shp")
-
-    frame, report = read_vector_with_report(shp)
-
-    _assert_in_district(frame)
-    assert report.crs_source == "EPSG:4490"
 
 
 # --- containers and other formats ---------------------------------------------------------------
@@ -404,141 +295,6 @@ def test_csv_with_gauss_kruger_x_y_and_a_blank_row(tmp_path: Path) -> None:
     assert report.empty_features == 1
 
 
-# --- errors -------------------------------------------------------------------------------------
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    assert "not found" in _raise_message(tmp_path / "nowhere.shp")
-
-
-def test_unsupported_extension(tmp_path: Path) -> None:
-    path = tmp_path / "drawing.dwg"
-    path.write_bytes(b"not really")
-
-    message = _raise_message(path)
-
-    assert "unsupported" in message
-    assert ".geojson" in message
-    assert ".gpkg" in message
-
-
-def test_corrupt_shapefile(tmp_path: Path) -> None:
-    path = tmp_path / "broken.shp"
-    for suffix in (".shp", ".shx", ".dbf"):
-        path.with_suffix(suffix).write_bytes(b"this is not a shapefile" * 10)
-
-    assert "the .shp file is not a shapefile part (bad header)" in _raise_message(path)
-
-
-def test_geojson_without_features(tmp_path: Path) -> None:
-    path = tmp_path / "none.geojson"
-    path.write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
-
-    assert "empty: no features" in _raise_message(path)
-
-
-def test_zero_byte_file(tmp_path: Path) -> None:
-    path = tmp_path / "zero.geojson"
-    path.write_bytes(b"")
-
-    assert "empty" in _raise_message(path)
-
-
-def test_csv_without_coordinate_columns(tmp_path: Path) -> None:
-    path = tmp_path / "plain.csv"
-    path.write_text("名称,人口\n驼山子村,1200\n", "utf-8")
-
-    message = _raise_message(path)
-
-    assert "no coordinate columns" in message
-    assert "名称, 人口" in message
-
-
-def test_coordinates_that_cannot_be_guessed(tmp_path: Path) -> None:
-    frame = _villages([(5000.0, 7000.0), (5100.0, 7100.0)], None)
-    shp = write_shapefile(frame, tmp_path / "local.shp")
-
-    message = _raise_message(shp)
-
-    assert "no CRS and none can be guessed from coordinates" in message
-    assert "minx 5000" in message
-    assert "maxy 7100" in message
-
-
-def test_layer_without_geometry(tmp_path: Path) -> None:
-    path = tmp_path / "table.gpkg"
-    pyogrio.write_dataframe(pd.DataFrame({"名称": NAMES}), path, layer="attrs")
-
-    assert "no geometry column" in _raise_message(path)
-
-
-# --- repairs and empty geometries ----------------------------------------------------------------
-
-
-def test_invalid_polygon_is_repaired_and_empty_geometry_counted(tmp_path: Path) -> None:
-    x, y = 120.5, 41.6
-    bow_tie = Polygon([(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01), (x, y)])
-    square = Polygon([(x, y), (x + 0.01, y), (x + 0.01, y + 0.01), (x, y + 0.01)])
-    features = [
-        {"type": "Feature", "properties": {"name": "好"}, "geometry": square.__geo_interface__},
-        {"type": "Feature", "properties": {"name": "坏"}, "geometry": bow_tie.__geo_interface__},
-        {"type": "Feature", "properties": {"name": "空"}, "geometry": None},
-    ]
-    path = tmp_path / "mixed.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
-
-    frame, report = read_vector_with_report(path)
-
-    assert frame["name"].tolist() == ["好", "坏", "空"]
-    assert report.feature_count == 3
-    assert report.empty_features == 1
-    assert len(report.repaired) == 1
-    assert report.repaired[0].startswith("row 1:")
-    assert "Self-intersection" in report.repaired[0]
-    assert frame.geometry.iloc[1].is_valid
-    assert frame.geometry.iloc[1].geom_type == "MultiPolygon"
-    assert frame.geometry.iloc[2] is None
-
-
-# --- writing -------------------------------------------------------------------------------------
-
-
-def test_write_shapefile_is_deterministic(tmp_path: Path) -> None:
-    villages = _villages(GK_POINTS, "EPSG:4549")
-
-    first = write_shapefile(villages, tmp_path / "one" / "v.shp", encoding="GBK")
-    second = write_shapefile(villages, tmp_path / "two" / "v.shp", encoding="GBK")
-
-    for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        assert first.with_suffix(suffix).read_bytes() == second.with_suffix(suffix).read_bytes()
-
-
-def test_write_shapefile_parts_and_cpg(tmp_path: Path) -> None:
-    villages = _villages(GK_POINTS, "EPSG:4549")
-
-    shp = write_shapefile(villages, tmp_path / "deep" / "er" / "v.shp", encoding="GBK")
-    assert shp == tmp_path / "deep" / "er" / "v.shp"
-    assert sorted(p.suffix for p in shp.parent.iterdir()) == [
-        ".cpg",
-        ".dbf",
-        ".prj",
-        ".shp",
-        ".shx",
-    ]
-    assert shp.with_suffix(".cpg").read_text().strip() == "GBK"
-    assert "长宝营子乡".encode("gbk") in shp.with_suffix(".dbf").read_bytes()
-
-    write_shapefile(villages, shp, encoding="GBK", write_cpg=False)
-    assert not shp.with_suffix(".cpg").exists()
-
-
-def test_write_shapefile_refuses_text_the_encoding_cannot_hold(tmp_path: Path) -> None:
-    frame = gpd.GeoDataFrame({"name": ["村😀"]}, geometry=[Point(1, 2)], crs="EPSG:4549")
-
-    with pytest.raises(DataError, match="cannot be written in GBK"):
-        write_shapefile(frame, tmp_path / "emoji.shp", encoding="GBK")
-
-
 def test_report_is_frozen(tmp_path: Path) -> None:
     shp = write_shapefile(_villages(GK_POINTS, "EPSG:4549"), tmp_path / "r.shp")
 
@@ -570,20 +326,3 @@ def test_damaged_excel_is_named(tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"PK\x03\x04 not a workbook")
     assert "unreadable Excel workbook" in _raise_message(path)
-
-
-def test_non_finite_coordinates_name_their_rows(tmp_path: Path) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text("lon,lat\n120.5,41.6\ninf,41.6\n120.5,-inf\n", encoding="utf-8")
-    message = _raise_message(path)
-    assert "2 features have coordinates that are not numbers" in message
-    assert message.endswith(": 1, 2")
-
-
-def test_latitude_written_first_is_detected_and_can_be_swapped(tmp_path: Path) -> None:
-    path = tmp_path / "swapped.csv"
-    path.write_text("lon,lat,名称\n41.6,120.5,房中村\n41.57,120.45,坝南\n", encoding="utf-8")
-    with pytest.raises(SwappedAxes, match="swapped"):
-        read_vector(path)
-    frame = read_vector(path, swap_xy=True)
-    assert (frame.geometry.iloc[0].x, frame.geometry.iloc[0].y) == pytest.approx((120.5, 41.6))

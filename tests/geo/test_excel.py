@@ -1,11 +1,11 @@
-"""CSV and Excel tables read safely: within the limits, checked before the work they bound,
+"""Excel tables read safely: within the limits, checked before the work they bound,
 formulas read as Excel last computed them, and nothing changed without a notice.
 
-Every file is made here: a workbook from openpyxl whose sheet XML is then rewritten (a forged
+Every workbook is made here: from openpyxl, its sheet XML then rewritten (a forged
 dimension, a cell at XFD1048576, a sheet far larger than its zip, an entity bomb, formulas
-with and without saved values), and CSV text written out.  Reads that could blow up run in a
-child process with a 1.5 GB address-space limit and a 60 s timeout, so that a regression fails
-the suite instead of taking the machine down.
+with and without saved values).  Reads that could blow up run in a child process with a
+1.5 GB address-space limit and a 60 s timeout (tests/geo/table_reading.py), so that a
+regression fails the suite instead of taking the machine down.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import time
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -28,13 +27,10 @@ from shapely.geometry import Point
 from geo.errors import DataError
 from geo.excel import read_excel_sheet
 from geo.limits import MB, UploadLimits
-from geo.tables import MAX_LINE_CHARS, excel_sheet_names, read_csv_points, read_excel_points
-from geo.upload_worker import run_limited
+from geo.tables import excel_sheet_names, read_excel_points
+from tests.geo.table_reading import SMALL, _read_in_child, _refusal
 
 SHEET = "xl/worksheets/sheet1.xml"
-CHILD_MEMORY = 1536 * MB
-CHILD_SECONDS = 60
-SMALL = UploadLimits(max_features=5, max_fields=5, max_cells=1_000)
 
 
 # --- making files ---------------------------------------------------------------------------
@@ -114,43 +110,6 @@ def _entity_bomb(root: str) -> str:
     entities = ['<!ENTITY e0 "0123456789">']
     entities += [f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 9)]
     return f"<!DOCTYPE {root} [{''.join(entities)}]>"
-
-
-# --- reading in a child with a memory limit ------------------------------------------------
-
-
-def _worker_read(path: str, *, file_name: str, limits: UploadLimits, kind: str, **_) -> int:
-    """Runs in the upload worker (memory-limited, as in the app): the rows read."""
-    reader = read_csv_points if kind == "csv" else read_excel_points
-    return len(reader(Path(path), file_name, None, limits).frame)
-
-
-def _read_in_child(kind: str, path: Path, limits: UploadLimits | None = None) -> tuple:
-    """("read", rows, seconds) or ("refused", problem, seconds); the test fails if the worker
-    runs out of memory, dies or takes longer than CHILD_SECONDS."""
-    bounded = replace(
-        limits or UploadLimits(), memory_bytes=CHILD_MEMORY, wall_seconds=CHILD_SECONDS
-    )
-    started = time.monotonic()
-    try:
-        rows = run_limited(_worker_read, path, file_name=f"t.{kind}", limits=bounded, kind=kind)
-    except DataError as error:
-        if re.search(r"memory|processing time|took longer|unexpected", error.problem):
-            pytest.fail(f"reading {path.name} failed: {error.problem}")
-        return ("refused", error.problem, time.monotonic() - started)
-    return ("read", rows, time.monotonic() - started)
-
-
-def _refusal(kind: str, path: Path, limits: UploadLimits = SMALL) -> str:
-    reader = read_csv_points if kind == "csv" else read_excel_points
-    with pytest.raises(DataError) as caught:
-        reader(path, path.name, None, limits)
-    return caught.value.problem
-
-
-def _csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
 
 
 # --- Excel: the sheet's real extent, not its declared one -----------------------------------
@@ -363,117 +322,7 @@ def test_a_normal_sheet_reads_as_pandas_reads_it(tmp_path: Path) -> None:
     assert excel_sheet_names(path, "normal.xlsx", UploadLimits()) == ("Sheet", "第二页")
 
 
-# --- CSV: the header line, read first ------------------------------------------------------
-
-
-def test_csv_with_a_million_columns_is_refused_from_its_first_line(tmp_path: Path) -> None:
-    header = ",".join(f"c{i}" for i in range(1_000_000))  # about 7 MB
-    path = _csv(tmp_path / "wide.csv", header + "\n" + "1," * 999_999 + "1\n")
-
-    outcome = _read_in_child("csv", path)
-
-    assert outcome[:2] == (
-        "refused",
-        f"the first line (column names) is longer than {MAX_LINE_CHARS:,} characters",
-    )
-    assert outcome[2] < 10
-
-
-def test_csv_with_a_million_empty_column_names_is_refused(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "commas.csv", "," * 1_000_000 + "\n1\n")
-
-    outcome = _read_in_child("csv", path)
-
-    assert outcome[:2] == ("refused", "holds 1,000,001 columns, more than the 1,000 allowed")
-
-
-def test_csv_with_too_many_columns_is_refused(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "wide.csv", "lon,lat,a,b,c,d\n120.5,41.6,1,2,3,4\n")
-
-    assert _refusal("csv", path) == "holds 6 columns, more than the 5 allowed"
-
-
-def test_csv_header_line_over_the_limit_is_refused(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "long.csv", "lon,lat," + "x" * MAX_LINE_CHARS + "\n120.5,41.6,1\n")
-
-    assert _refusal("csv", path, UploadLimits()) == (
-        f"the first line (column names) is longer than {MAX_LINE_CHARS:,} characters"
-    )
-
-
-def test_csv_first_row_wider_than_its_header_is_refused_not_shifted(tmp_path: Path) -> None:
-    """pandas would make the extra leading values an index: columns shifted, or with a
-    million of them, gigabytes of index levels."""
-    path = _csv(tmp_path / "index.csv", "lon,lat\n" + ",".join(["1"] * 400_000) + "\n")
-
-    outcome = _read_in_child("csv", path)
-
-    assert outcome[:2] == (
-        "refused",
-        "the first line of data has 400,000 values but the first line names only 2 columns",
-    )
-    shifted = _csv(tmp_path / "shifted.csv", "lon,lat\n9,120.5,41.6\n")
-    assert "has 3 values but the first line names only 2 columns" in _refusal("csv", shifted)
-
-
-def test_csv_trailing_commas_do_not_shift_the_columns(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "trailing.csv", "lon,lat\n120.5,41.6,\n120.6,41.7,\n")
-
-    frame = read_csv_points(path, "trailing.csv", None, SMALL).frame
-
-    assert frame["lon"].tolist() == [120.5, 120.6]
-    assert frame.geometry.iloc[0].equals(Point(120.5, 41.6))
-    dropped = _csv(tmp_path / "dropped.csv", "lon,lat\n120.5,41.6,\n120.6,41.7,9\n")
-    assert _refusal("csv", dropped) == (
-        "a line has more values than the 2 columns the first line names"
-    )
-
-
-# --- CSV: rows and cells, before the rest is parsed ------------------------------------------
-
-
-def test_csv_with_too_many_rows_is_refused_before_the_rest_is_parsed(tmp_path: Path) -> None:
-    rows = "".join("120.5,41.6\n" for _ in range(7))
-    path = _csv(tmp_path / "rows.csv", f"lon,lat\n{rows}1,2,3,4,5\n")  # a broken row after
-
-    assert _refusal("csv", path) == "holds more than the 5 rows allowed"
-
-
-def test_csv_with_too_many_cells_is_refused_before_the_rest_is_parsed(tmp_path: Path) -> None:
-    limits = UploadLimits(max_features=100, max_fields=10, max_cells=20)
-    rows = "".join("点,120.5,41.6\n" for _ in range(7))
-    path = _csv(tmp_path / "cells.csv", f"name,lon,lat\n{rows}1,2,3,4,5\n")
-
-    assert _refusal("csv", path, limits) == "holds more than the 20 cells (rows × columns) allowed"
-
-
-def test_csv_at_the_limits_is_read(tmp_path: Path) -> None:
-    rows = "".join("点,120.5,41.6\n" for _ in range(5))
-    path = _csv(tmp_path / "full.csv", f"\n\nname,lon,lat\n  \n{rows}")
-
-    assert len(read_csv_points(path, "full.csv", None, SMALL).frame) == 5
-
-
 # --- a column named geometry ------------------------------------------------------------------
-
-
-def test_csv_geometry_column_is_renamed_and_said(tmp_path: Path) -> None:
-    path = _csv(
-        tmp_path / "geometry.csv",
-        "name,geometry,geometry_1,lon,lat\n甲,POINT (1 2),x,120.5,41.6\n",
-    )
-
-    loaded = read_csv_points(path, "geometry.csv", None, SMALL)
-
-    assert loaded.frame["geometry_2"].tolist() == ["POINT (1 2)"]
-    assert loaded.frame["geometry_1"].tolist() == ["x"]
-    assert loaded.frame.geometry.iloc[0].equals(Point(120.5, 41.6))
-    (notice,) = loaded.notices
-    assert (notice.code, notice.count) == ("column_renamed", 1)
-    assert (
-        notice.detail
-        == "the column 'geometry' would clash with the points' geometry; kept as 'geometry_2'"
-    )
 
 
 def test_excel_geometry_column_is_renamed_and_said(tmp_path: Path) -> None:
@@ -485,37 +334,3 @@ def test_excel_geometry_column_is_renamed_and_said(tmp_path: Path) -> None:
     assert loaded.frame["geometry_1"].tolist() == ["界桩"]
     assert loaded.frame.geometry.iloc[0].equals(Point(120.5, 41.6))
     assert [notice.code for notice in loaded.notices] == ["column_renamed"]
-
-
-# --- ordinary CSVs still read ------------------------------------------------------------------
-
-
-def test_gbk_csv_still_reads(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "村庄.csv", "名称,经度,纬度\n房中村,120.5,41.6\n坝南,,\n", "gbk")
-
-    loaded = read_csv_points(path, "村庄.csv", None, SMALL)
-
-    assert loaded.encoding == "GB18030"
-    assert loaded.frame["名称"].tolist() == ["房中村", "坝南"]
-    assert loaded.frame.geometry.iloc[1] is None  # no coordinates: no geometry, as before
-    assert loaded.notices == ()
-
-
-def test_utf8_bom_csv_still_reads(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "bom.csv", 'Lon,LAT,"名称, 全"\n120.5,41.6,"a,b"\n', "utf-8-sig")
-
-    loaded = read_csv_points(path, "bom.csv", None, SMALL)
-
-    assert loaded.encoding == "UTF-8" and "BOM" in loaded.encoding_reason
-    assert list(loaded.frame.columns) == ["Lon", "LAT", "名称, 全", "geometry"]
-    assert loaded.frame["名称, 全"].tolist() == ["a,b"]
-
-
-def test_a_huge_coordinate_value_is_named_short(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "huge.csv", "lon,lat\n" + "x" * 100_000 + ",41.6\n")
-
-    problem = _refusal("csv", path, UploadLimits())
-
-    assert problem.startswith("column 'lon' row 0: 'xxxx")
-    assert problem.endswith("more characters)' is not a number")
-    assert len(problem) < 200
