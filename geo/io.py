@@ -48,7 +48,6 @@ READABLE_SUFFIXES = tuple(_KIND_BY_EXTENSION)
 _SUPPORTED = ", ".join(READABLE_SUFFIXES) + " or a folder holding one .shp"
 
 
-
 @dataclass(frozen=True)
 class ReadReport:
     """What read_vector did to a source: how it decoded text, which CRS it used, what it fixed."""
