@@ -46,12 +46,66 @@ LEGEND_OPEN_ROWS = 16  # a longer legend starts folded so it does not cover the 
 VIEW_FIT_PX = 520
 
 
+# Fractional zoom, so a view fits its extent tightly rather than at the next whole zoom below.
+ZOOM_SNAP = 0.1
+FIT_PADDING_PX = 8
+
+
 def base_map(bounds: Sequence[float]) -> folium.Map:
-    """An empty canvas-rendered map showing `bounds` (minx, miny, maxx, maxy), no tiles."""
+    """An empty canvas-rendered map fitted tightly to `bounds` (minx, miny, maxx, maxy), no tiles."""
     center, zoom = view_for(bounds)
-    return folium.Map(
-        location=list(center), tiles=None, zoom_start=zoom, prefer_canvas=True, control_scale=True
+    fmap = folium.Map(
+        location=list(center),
+        tiles=None,
+        zoom_start=zoom,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_snap=ZOOM_SNAP,
+        zoom_delta=0.5,
     )
+    FitBounds(bounds).add_to(fmap)
+    return fmap
+
+
+class FitBounds(MacroElement):
+    """Fit the map to the bounds once drawn, and again when its frame is resized, until the user
+    moves it (the frame gets its final height after the script has run)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function() {
+    var map = {{ this._parent.get_name() }};
+    var bounds = L.latLngBounds({{ this.bounds_json }});
+    var moved = false;
+    function fit() {
+        var size = map.getSize();
+        if (moved || size.x < 50 || size.y < 50) return;
+        map.fitBounds(bounds, {padding: [{{ this.padding }}, {{ this.padding }}], animate: false});
+    }
+    // Once the user (or a page's chosen view) has moved the map, it is left where it is.
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function(name) {
+        map.getContainer().addEventListener(name, function() { moved = true; }, {passive: true});
+    });
+    var setView = map.setView;
+    map.setView = function() {
+        if (!fitting) moved = true;
+        return setView.apply(this, arguments);
+    };
+    var fitting = false;
+    map.on("resize", function() { fitting = true; try { fit(); } finally { fitting = false; } });
+    fitting = true; try { fit(); } finally { fitting = false; }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        self.bounds_json = json.dumps([[miny, minx], [maxy, maxx]])
+        self.padding = FIT_PADDING_PX
 
 
 def display_frame(
