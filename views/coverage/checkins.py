@@ -26,7 +26,7 @@ from ui.i18n import text
 from ui.messages import explain, plain_markdown
 from ui.upload_reading import session_left as _left
 
-__all__ = ["DEFAULT_DAYS", "render_checkin_import"]
+__all__ = ["DEFAULT_DAYS", "history_table", "render_checkin_import", "report_table"]
 
 KEY = "coverage"
 DEFAULT_DAYS = Rule("visited").days  # the visited rule's default N
@@ -149,10 +149,79 @@ def _last_report(lang: str) -> None:
         st.info(text("cov_newly_covered", lang, days=days, names=names))
     else:
         st.caption(text("cov_none_newly", lang))
-    rows = report.rows.copy()
-    rows["status"] = rows["status"].map(lambda status: text(f"cov_status_{status}", lang))
+    rows = report_table(report.rows, lang)
     st.markdown(f"**{text('cov_report_title', lang)}**")
     st.dataframe(rows, hide_index=True, width="stretch", height=min(36 * (len(rows) + 1) + 3, 360))
+    st.caption(text("cov_time_note", lang))
+
+
+def _beijing(times: pd.Series) -> pd.Series:
+    """Times as Beijing wall-clock text ('2026-05-12 09:30'); blank where there is none."""
+    times = pd.to_datetime(times, errors="coerce", utc=True)
+    shown = times.dt.tz_convert(CHINA_TIME).dt.strftime("%Y-%m-%d %H:%M")
+    return shown.where(times.notna(), "")
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Text with missing values (None, NaN) shown as blanks."""
+    return values.map(lambda value: "" if value is None or pd.isna(value) else str(value))
+
+
+# Where a point stands in its file, as fieldwork.checkins writes it ("row 3", "waypoint 2" …).
+_PLACES_ZH = {
+    "row": "第 {n} 行",
+    "feature": "第 {n} 个要素",
+    "waypoint": "第 {n} 个航点",
+    "track point": "第 {n} 个轨迹点",
+}
+
+
+def _place(place: str, lang: str) -> str:
+    word, _, number = place.rpartition(" ")
+    if lang == "en" or word not in _PLACES_ZH or not number.isdigit():
+        return place
+    return _PLACES_ZH[word].format(n=number)
+
+
+def report_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import report as shown: headers in `lang`, Beijing times, blanks where nothing is."""
+    shown = pd.DataFrame(index=rows.index)
+    for column in rows.columns:
+        values = rows[column]
+        if column == "visited_at":
+            values = _beijing(values)
+        elif column == "source_row":
+            values = _blank(values).map(lambda place: _place(place, lang))
+        elif column == "status":
+            values = values.map(lambda status: text(f"cov_status_{status}", lang))
+        elif column == "distance_m":
+            metres = pd.to_numeric(values, errors="coerce")
+            values = metres.map(lambda m: "" if pd.isna(m) else f"{m:,.0f}")
+        elif column in ("lon", "lat"):
+            degrees = pd.to_numeric(values, errors="coerce")
+            values = degrees.map(lambda d: "" if pd.isna(d) else f"{d:.6f}")
+        else:
+            values = _blank(values)
+        shown[text(f"cov_rep_{column}", lang)] = values
+    return shown.reset_index(drop=True)
+
+
+def history_table(imports: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The recent imports as shown: newest first, headers in `lang`, Beijing times."""
+    imports = imports.sort_values("import_id", ascending=False).head(20)
+    shown = pd.DataFrame(index=imports.index)
+    for column in imports.columns:
+        values = imports[column]
+        if column == "imported_at":
+            values = _beijing(values)
+        elif column == "datum":
+            values = _blank(values).map(
+                lambda key: text(f"cov_datum_{key}", lang) if key in (WGS84, GCJ02, BD09) else key
+            )
+        elif not pd.api.types.is_numeric_dtype(values):
+            values = _blank(values)
+        shown[text(f"cov_hist_{column}", lang)] = values
+    return shown.reset_index(drop=True)
 
 
 def _history(store: VisitStore, lang: str) -> None:
@@ -160,9 +229,6 @@ def _history(store: VisitStore, lang: str) -> None:
     if imports.empty:
         return
     with st.expander(text("cov_history", lang)):
-        st.dataframe(
-            imports.sort_values("import_id", ascending=False).head(20),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(history_table(imports, lang), hide_index=True, width="stretch")
+        st.caption(text("cov_time_note", lang))
         st.caption(text("cov_store", lang, path=getattr(store, "path", "")))

@@ -288,9 +288,8 @@ def _kpis(evaluated: gpd.GeoDataFrame, target_rate: float, lang: str) -> None:
     columns[0].metric(text("cov_targets", lang), f"{targets:,}")
     columns[1].metric(text("cov_covered", lang), f"{covered:,}")
     rate = covered / targets if targets else 1.0
-    columns[2].metric(
-        text("cov_rate", lang), f"{rate:.1%}", f"{target_rate:.0%}", delta_arrow="off"
-    )
+    columns[2].metric(text("cov_rate", lang), f"{rate:.1%}")
+    columns[2].caption(text("cov_rate_target", lang, rate=f"{target_rate:.0%}"))
     columns[3].metric(text("cov_short", lang), f"{max(needed - covered, 0):,}")
 
 
