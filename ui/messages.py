@@ -10,7 +10,7 @@ import re
 
 from geo.errors import DataError, ReadNotice
 
-__all__ = ["explain", "explain_notice", "plain_markdown"]
+__all__ = ["explain", "explain_notice", "explain_reason", "plain_markdown"]
 
 # Problems found by the upload hardening (checked first: some would match the older ones).
 _HARDENING = (
@@ -149,12 +149,123 @@ _NOTICES_ZH = {
 }
 
 
+# The values in a notice's English detail that the Chinese line shows (names, cells, messages).
+_NOTICE_VALUES = {
+    "column_renamed": (
+        r"'(?P<old>[^']*)' would clash .*; kept as '(?P<new>[^']*)'",
+        "：{old} → {new}",
+    ),
+    "reader_warnings": (r"the reader warned: (?P<said>.*)", "：{said}"),
+    "cpg_overridden": (
+        r"the \.cpg says '?(?P<cpg>.+?)'? but .*they were read as (?P<used>[\w-]+)",
+        "（.cpg 写的是 {cpg}，已按 {used} 读取）",
+    ),
+    "excel_formulas": (r"\((?P<cells>[^()]*)\)$", "（{cells}）"),
+    "excel_formulas_uncomputed": (r"\((?P<cells>[^()]*)\)$", "（{cells}）"),
+}
+
+
 def explain_notice(notice: ReadNotice, lang: str) -> str:
-    """One line on what reading changed: Chinese with the English detail, or English."""
+    """One line on what reading changed: Chinese with the values of the detail, or English."""
     chinese = _NOTICES_ZH.get(notice.code)
     if lang == "en" or chinese is None:
         return f"{notice.detail} ({notice.count:,})"
-    return f"{chinese.format(count=f'{notice.count:,}')}（{notice.detail}）"
+    line = chinese.format(count=f"{notice.count:,}")
+    pattern, values = _NOTICE_VALUES.get(notice.code, ("", ""))
+    match = re.search(pattern, notice.detail) if pattern else None
+    return line + values.format(**match.groupdict()) if match else line
+
+
+# How geo chose a file's CRS or text encoding (crs_reason, encoding_reason), piece by piece:
+# a reason is a sequence of these (a doubt, then the choice), each matched where the last ended.
+_GUESS_BILINGUAL = r"(?P<zh>[^\x00-\x7f][^()]*?) \((?P<en>[^()]*)\)"
+_GUESS_AFTER = r"(?<=guessed from the coordinates: )"
+_REASONS_ZH = (
+    (r"read from the file", "从文件中读取"),
+    (
+        r" \(crs='(?P<crs>[^']*)' ignored: the file declares its own\)",
+        "（文件已声明坐标系，未采用所选的 {crs}）",
+    ),
+    (
+        r"the file declares (?P<crs>.+?) but it is an? .+?, which cannot be placed on the Earth; ",
+        "文件声明的坐标系 {crs} 不是地理或投影坐标系，无法定位到地球上；",
+    ),
+    (
+        r"the file declares (?P<crs>.+?) but it is not a coordinate system of the Earth; ",
+        "文件声明的坐标系 {crs} 不是地球上的坐标系；",
+    ),
+    (
+        r"the file declares (?P<crs>.+?) but the coordinates are not longitudes/latitudes; ",
+        "文件声明经纬度坐标系 {crs}，但坐标不是经纬度；",
+    ),
+    (
+        r"the file declares (?P<crs>.+?) but the coordinates look like longitudes/latitudes, "
+        r"not metres; ",
+        "文件声明投影坐标系 {crs}，但坐标看起来是经纬度而不是米；",
+    ),
+    (r"the file has no CRS; ", "文件未声明坐标系；"),
+    (r"given by the caller \(crs='(?P<crs>[^']*)'\)", "采用所选的坐标系 {crs}"),
+    (r"guessed from the coordinates: ", "根据坐标范围推断："),
+    (_GUESS_BILINGUAL, "{zh}"),
+    (r"no \.dbf file, so no text attributes", "没有 .dbf 文件，因此没有文字属性"),
+    (r"no \.cpg file", "没有 .cpg 文件"),
+    (r"the \.cpg file is empty", ".cpg 文件为空"),
+    (r"; the DBF text is plain ASCII", "；DBF 中的文字只有 ASCII 字符"),
+    (
+        r"; all (?P<n>[\d,]+) non-ASCII DBF text values are valid UTF-8",
+        "；DBF 中全部 {n} 个非 ASCII 文字都是有效的 UTF-8",
+    ),
+    (
+        r"; the DBF text is not valid UTF-8 but all (?P<n>[\d,]+) non-ASCII values are valid "
+        r"(?P<codec>[\w-]+)",
+        "；DBF 中的文字不是有效的 UTF-8，但全部 {n} 个非 ASCII 文字都是有效的 {codec}",
+    ),
+    (
+        r"the \.cpg says '?(?P<cpg>.+?)'?, but the DBF text is ",
+        ".cpg 文件写的是 {cpg}，但 DBF 中的文字",
+    ),
+    (r"strictly valid UTF-8", "是严格有效的 UTF-8"),
+    (
+        r"valid (?P<codec>[\w-]+) and mostly common Chinese characters",
+        "是有效的 {codec}，且大多是常用汉字",
+    ),
+    (r": read as (?P<used>[\w-]+)", "，已按 {used} 读取"),
+    (r"from the \.cpg file \('?(?P<cpg>[^)']*)'?\)", "按 .cpg 文件（{cpg}）"),
+    (r"given by the caller \(encoding=\)", "采用所选的编码"),
+    (r"the file is valid UTF-8 with BOM", "文件是有效的 UTF-8（带 BOM）"),
+    (r"the file is valid UTF-8", "文件是有效的 UTF-8"),
+    (
+        r"the file is not valid UTF-8 but is valid GB18030",
+        "文件不是有效的 UTF-8，但是有效的 GB18030",
+    ),
+    (r"Excel workbooks store text as Unicode", "Excel 工作簿以 Unicode 保存文字"),
+    (r"(?P<kind>[\w ]+?) text is UTF-8 by specification", "{kind} 格式规定文字使用 UTF-8"),
+)
+_KINDS_ZH = {"shapefile": "Shapefile", "zipped shapefile": "Shapefile（ZIP 压缩）"}
+
+
+def explain_reason(reason: str, lang: str) -> str:
+    """How geo chose a CRS or an encoding, in `lang`.
+
+    Chinese: every known piece translated, values (CRS codes, encodings, names from the file)
+    kept; an unknown remainder is shown as geo wrote it.  English: geo's text, with the
+    bilingual guess reasons of geo.crs reduced to their English."""
+    if lang == "en":
+        return re.sub(_GUESS_AFTER + _GUESS_BILINGUAL, lambda match: match["en"], reason)
+    shown, rest = [], reason
+    while rest:
+        for pattern, chinese in _REASONS_ZH:
+            match = re.match(pattern, rest)
+            if match:
+                values = match.groupdict()
+                if "kind" in values:
+                    values["kind"] = _KINDS_ZH.get(values["kind"], values["kind"])
+                shown.append(chinese.format(**values))
+                rest = rest[match.end() :]
+                break
+        else:
+            return "".join(shown) + rest
+    return "".join(shown)
 
 
 def plain_markdown(value: str) -> str:

@@ -27,7 +27,7 @@ from maps.parts import base_map, layer_group, outline_group
 from ui.access import require_page
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
-from ui.messages import explain, explain_notice, plain_markdown
+from ui.messages import explain, explain_notice, explain_reason, plain_markdown
 from ui.state import current_lang
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
@@ -125,17 +125,47 @@ def _refused(error: DataError, lang: str) -> None:
         st.info(text("data_swap", lang))
 
 
+# geo's names of formats and geometry types, in Chinese (shown as geo wrote them in English).
+_FORMAT_ZH = {"zipped Shapefile": "Shapefile（ZIP 压缩）"}
+_GEOMETRY_ZH = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "Polygon": "面",
+    "MultiPolygon": "多面",
+    "GeometryCollection": "几何集合",
+    "(empty)": "空几何",
+    "(none)": "无几何",
+}
+
+
+def _shown(name: str, chinese: dict[str, str], lang: str) -> str:
+    """geo's English name of a format or geometry type, in `lang`."""
+    if lang == "en":
+        return name
+    if name.startswith("zip (") and name.endswith(")"):  # an archive holding one data file
+        return f"ZIP（{name[5:-1]}）"
+    return chinese.get(name, name)
+
+
 def _report(report: UploadReport, lang: str) -> None:
     st.subheader(text("data_report", lang))
-    types = "、".join(f"{kind} × {count}" for kind, count in report.geometry_types.items())
+    types = "、".join(
+        f"{_shown(kind, _GEOMETRY_ZH, lang)} × {count}"
+        for kind, count in report.geometry_types.items()
+    )
     rows = [
-        (text("data_format", lang), report.format),
+        (text("data_format", lang), _shown(report.format, _FORMAT_ZH, lang)),
         (text("data_layers", lang), "、".join(report.layers) or "—"),
         (text("data_features", lang), f"{report.feature_count:,}"),
         (text("data_geometry", lang), types),
-        (text("data_crs_found", lang), f"{report.crs} — {report.crs_reason}"),
+        (text("data_crs_found", lang), f"{report.crs} — {explain_reason(report.crs_reason, lang)}"),
         (text("data_datum", lang), text(f"cov_datum_{report.datum}", lang)),
-        (text("data_encoding", lang), f"{report.encoding or '—'} — {report.encoding_reason}"),
+        (
+            text("data_encoding", lang),
+            f"{report.encoding or '—'} — {explain_reason(report.encoding_reason, lang)}",
+        ),
         (text("data_repaired", lang), str(len(report.repaired))),
         (text("data_empty", lang), str(report.empty_features)),
         (text("data_duplicates", lang), str(report.duplicate_features)),
