@@ -134,13 +134,21 @@ def rollup_sql(
     count_where: Sequence[tuple[str, str, object]] = (),
     distinct: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Per zone, computed in the database like geo.stats.rollup_by_zone: features whose point
-    on surface lies in the zone (count, sums of `sum_fields`, counts of `count_where` (column,
-    field, value), distinct non-empty values of `distinct` as distinct_<field>), and the area
+    """Per zone, computed in the database like geo.stats.rollup_by_zone: features in the zone
+    (points and polygons whose point on surface lies in it, lines passing through it with a part
+    of positive length) counted, with sums of `sum_fields`, counts of `count_where` (column,
+    field, value), distinct non-empty values of `distinct` as distinct_<field>, and the area
     (亩) or length (km) of the parts inside."""
     geom = sql.Identifier(GEOMETRY_COLUMN)
     zone_geom = sql.SQL("z.") + sql.Identifier(GEOMETRY_COLUMN)
-    inside = sql.SQL("ST_Within(ST_PointOnSurface(f.{g}), {zg})").format(g=geom, zg=zone_geom)
+    # Cut in the metric CRS, as geo.stats.rollup_by_zone does, so both measure the same parts.
+    metric = sql.SQL(
+        "ST_Intersection(ST_Transform(f.{g}, {srid}), ST_Transform({zg}, {srid}))"
+    ).format(g=geom, zg=zone_geom, srid=sql.Literal(_METRIC_SRID))
+    inside = sql.SQL(
+        "(CASE WHEN ST_Dimension(f.{g}) = 1 THEN ST_Length({metric}) > 0"
+        " ELSE ST_Within(ST_PointOnSurface(f.{g}), {zg}) END)"
+    ).format(g=geom, zg=zone_geom, metric=metric)
     sums = [
         sql.SQL("COALESCE(SUM(f.{c}) FILTER (WHERE {inside}), 0) AS {c}").format(
             c=sql.Identifier(name), inside=inside
@@ -162,14 +170,10 @@ def rollup_sql(
         )
         for field in distinct
     ]
-    # Cut in the metric CRS, as geo.stats.rollup_by_zone does, so both measure the same parts.
-    metric = sql.SQL(
-        "ST_Intersection(ST_Transform(f.{g}, {srid}), ST_Transform({zg}, {srid}))"
-    ).format(g=geom, zg=zone_geom, srid=sql.Literal(_METRIC_SRID))
     query = sql.SQL(
         """
         SELECT z.{key} AS zone,
-               COUNT(f.fid) FILTER (WHERE ST_Within(ST_PointOnSurface(f.{g}), {zg})) AS count,
+               COUNT(f.fid) FILTER (WHERE {inside}) AS count,
                {sums}
                COALESCE(SUM(ST_Area({metric})), 0) / {mu} AS area_mu,
                COALESCE(SUM(ST_Length({metric})), 0) / 1000 AS length_km
@@ -181,6 +185,7 @@ def rollup_sql(
         g=geom,
         zg=zone_geom,
         sums=sql.SQL("").join(s + sql.SQL(",") for s in sums),
+        inside=inside,
         metric=metric,
         mu=sql.Literal(SQUARE_METRES_PER_MU),
         zones=sql.Identifier(zones),

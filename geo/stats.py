@@ -10,7 +10,11 @@ import pandas as pd
 
 from geo.crs import SQUARE_METRES_PER_HECTARE, SQUARE_METRES_PER_MU, to_metric
 
+# Geometries counted in every zone they pass through (see rollup_by_zone).
+LINE_TYPES = ("LineString", "MultiLineString")
+
 __all__ = [
+    "LINE_TYPES",
     "assign_zones",
     "coverage_rate",
     "density",
@@ -89,16 +93,30 @@ def rollup_by_zone(
     field, value), distinct non-empty values of `distinct` (as distinct_<field>), and area (亩)
     or length (km) inside.
 
-    A point belongs to the zone that contains it; a line or polygon is counted, and its
-    fields summed, in the zone holding its representative point, while its measured
-    area or length is split by intersection, so a feature crossing a border is measured
-    in each zone for the part inside it.
+    A point belongs to the zone that contains it, a polygon to the zone holding its
+    representative point. A line belongs to every zone it passes through (a part of positive
+    length inside), so a corridor crossing three townships is counted, and its fields summed,
+    in each of them: per-zone counts of lines do not add up to the layer's count. Measured
+    area or length is split by intersection, so a feature crossing a border is measured in
+    each zone for the part inside it.
     """
     zones_metric = to_metric(zones[[zone_key, "geometry"]])
     features_metric = to_metric(features)
-    anchors = features_metric.copy()
-    anchors["geometry"] = features_metric.geometry.representative_point()
+    lines = features_metric.geometry.geom_type.isin(LINE_TYPES)
+    anchors = features_metric[~lines].copy()
+    anchors["geometry"] = anchors.geometry.representative_point()
     joined = gpd.sjoin(anchors, zones_metric, how="left", predicate="within")
+    kinds = set(features.geometry.geom_type.dropna())
+    pieces = None
+    if kinds & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
+        numbered = features_metric[["geometry"]].assign(__row=range(len(features_metric)))
+        pieces = gpd.overlay(numbered, zones_metric, how="intersection", keep_geom_type=True)
+    if lines.any() and pieces is not None:
+        crossed = pieces[pieces.length > 0]
+        crossed = crossed[lines.to_numpy()[crossed["__row"].to_numpy()]]
+        passing = features_metric.iloc[crossed["__row"].to_numpy()].drop(columns="geometry")
+        passing[zone_key] = crossed[zone_key].to_numpy()
+        joined = pd.concat([joined, passing])
     table = pd.DataFrame(index=pd.Index(zones[zone_key], name=zone_key))
     table["count"] = joined.groupby(zone_key).size().reindex(table.index, fill_value=0)
     for name in sum_fields:
@@ -111,11 +129,7 @@ def rollup_by_zone(
         present = joined[field].replace("", np.nan)
         counts = present.groupby(joined[zone_key]).nunique()
         table[f"distinct_{field}"] = counts.reindex(table.index, fill_value=0).astype(int)
-    kinds = set(features.geometry.geom_type.dropna())
-    if kinds & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"}:
-        pieces = gpd.overlay(
-            features_metric[["geometry"]], zones_metric, how="intersection", keep_geom_type=True
-        )
+    if pieces is not None:
         if kinds & {"Polygon", "MultiPolygon"}:
             measured = (pieces.area / SQUARE_METRES_PER_MU).groupby(pieces[zone_key]).sum()
             table["area_mu"] = measured.reindex(table.index, fill_value=0.0)

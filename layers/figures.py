@@ -21,6 +21,7 @@ __all__ = [
     "localised",
     "ranking_table",
     "refine",
+    "rollup_notes",
     "stage_pipeline",
     "township_rollup",
     "township_series",
@@ -187,6 +188,38 @@ def township_rollup(code: str, lang: str) -> pd.DataFrame:
             "unit": local["unit_en" if en else "unit_zh"],
         }
     ).reset_index(drop=True)
+
+
+def rollup_notes(code: str, lang: str) -> list[str]:
+    """What a township roll-up's figures cover where townships' figures do not add up to the
+    district's: lines counted in every township they pass through."""
+    table = _rollup_table(database_url())
+    local = table[(table["code"] == code) & (table["value"] != 0)]
+    notes = []
+    for key in dict.fromkeys(local["layer"]):
+        spec = get_layer(key)
+        for total in spec.totals:
+            note = _rollup_note(spec, total, lang)
+            if note and total.key in set(local[local["layer"] == key]["total"]):
+                notes.append(note)
+    return notes
+
+
+def _rollup_note(spec: LayerSpec, total: Total, lang: str) -> str | None:
+    en = lang == "en"
+    label = total.label_en if en else total.label_zh
+    if spec.geometry == "line" and total.op in ("count", "count_where", "sum", "distinct"):
+        if en:
+            return (
+                f"{spec.title(lang)} · {label}: a line is counted in every township it passes "
+                "through (its length only for the part inside), so the townships' counts add "
+                "up to more than the district's."
+            )
+        return (
+            f"{spec.title(lang)} · {label}：一条线途经几个乡镇街道，就在每个乡镇街道各计一条"
+            "（长度只计境内部分），各乡镇街道的条数相加多于全区。"
+        )
+    return None
 
 
 def township_series(layer: str, total: str) -> pd.Series:

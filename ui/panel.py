@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.export import TABLE_FORMATS, export_filename, export_table
 from layers import get_layer, load_layer
-from layers.figures import feature_figures, township_rollup
+from layers.figures import feature_figures, rollup_notes, township_rollup
 from layers.formatting import format_figure
 from ui.i18n import text
 
@@ -38,6 +38,7 @@ _PANEL_STYLE = f"""<style>
 .{PANEL_CLASS} tr > :not(:last-child) {{ border-right: 1px solid rgba(128, 128, 128, 0.25); }}
 .{PANEL_CLASS} th {{ color: inherit; opacity: 0.7; }}
 .{PANEL_CLASS} tbody tr:last-child > * {{ border-bottom: none; }}
+.{PANEL_CLASS} p {{ font-size: 0.8rem; opacity: 0.75; margin: 0.5rem 0 0; }}
 </style>"""
 
 
@@ -57,10 +58,10 @@ def render_panel(
     if selection is None:
         st.info(text("panel_hint", lang))
         return
-    title, table = _panel_content(selection, lang)
+    title, table, notes = _panel_content(selection, lang)
     shown = table.assign(value=table["value"].map(_format_value))
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
-    st.html(_panel_html(title, shown.rename(columns=_column_names(lang, table))))
+    st.html(_panel_html(title, shown.rename(columns=_column_names(lang, table)), notes))
     if not downloads:
         return
     columns = st.columns(len(TABLE_FORMATS))
@@ -78,7 +79,8 @@ def render_panel(
         )
 
 
-def _panel_content(selection: Selection, lang: str) -> tuple[str, pd.DataFrame]:
+def _panel_content(selection: Selection, lang: str) -> tuple[str, pd.DataFrame, list[str]]:
+    """The panel's title, its figures and notes on what the figures cover."""
     spec = get_layer(selection.layer)
     frame = load_layer(selection.layer)
     row = frame[frame[spec.id_field] == selection.uid]
@@ -87,8 +89,10 @@ def _panel_content(selection: Selection, lang: str) -> tuple[str, pd.DataFrame]:
 
     if selection.layer == "townships":
         code = str(row["code"].iloc[0])
-        return text("rollup_title", lang, name=name), township_rollup(code, lang)
-    return f"{name} · {spec.title(lang)}", feature_figures(selection.layer, selection.uid, lang)
+        title = text("rollup_title", lang, name=name)
+        return title, township_rollup(code, lang), rollup_notes(code, lang)
+    title = f"{name} · {spec.title(lang)}"
+    return title, feature_figures(selection.layer, selection.uid, lang), []
 
 
 def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
@@ -101,8 +105,9 @@ def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
     return {column: names[column] for column in table.columns}
 
 
-def _panel_html(title: str, table: pd.DataFrame) -> str:
-    """The title as a heading and ``table`` (its first column heading each row), all escaped."""
+def _panel_html(title: str, table: pd.DataFrame, notes: list[str] = ()) -> str:
+    """The title as a heading, ``table`` (its first column heading each row) and the notes on
+    what its figures cover, all escaped."""
     header = "".join(_cell("th", column, "col") for column in table.columns)
     rows = "".join(
         f"<tr>{_cell('th', first, 'row')}{''.join(_cell('td', value) for value in rest)}</tr>"
@@ -112,6 +117,7 @@ def _panel_html(title: str, table: pd.DataFrame) -> str:
         f'{_PANEL_STYLE}<section class="{PANEL_CLASS}">'
         f"<h3>{html.escape(title)}</h3>"
         f"<div><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>"
+        f"{''.join(f'<p>{html.escape(note)}</p>' for note in notes)}"
         "</section>"
     )
 

@@ -241,3 +241,12 @@ def test_in_english_the_enclave_industries_read_in_english() -> None:
     industry = app.multiselect(key="enclave:refine:industry:en")
     assert "Modern logistics" in industry.options  # the labels shown; the values stay Chinese
     assert "现代物流" in industry.value
+
+
+def test_a_rollup_counts_the_lines_crossing_the_township_and_says_so() -> None:
+    app = _open(MAP_PAGES["night"])
+    app.selectbox(key="night:township:zh").set_value("211302005").run()  # 光明街道
+    assert not app.exception
+    panel = panel_text(app)
+    assert panel.split("廊、带、商街", 1)[1].split()[:2] == ["2", "条"]
+    assert "各计一条" in panel

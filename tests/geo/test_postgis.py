@@ -77,7 +77,12 @@ def test_features_in_view_come_from_the_spatial_index_and_match_shapely(loaded: 
 
 
 @pytest.mark.parametrize(
-    ("key", "sums"), [("closed_communities", ("buildings",)), ("households", ("gain_yuan",))]
+    ("key", "sums"),
+    [
+        ("closed_communities", ("buildings",)),
+        ("households", ("gain_yuan",)),
+        ("night_lines", ()),  # a line counts in every township it passes through
+    ],
 )
 def test_rollups_by_township_in_sql_equal_the_python_ones(
     loaded: str, key: str, sums: tuple[str, ...]
@@ -94,6 +99,8 @@ def test_rollups_by_township_in_sql_equal_the_python_ones(
         assert list(in_sql[name]) == pytest.approx(list(in_python[name]))
     if "area_mu" in in_python:
         assert list(in_sql["area_mu"]) == pytest.approx(list(in_python["area_mu"]), rel=1e-6)
+    if "length_km" in in_python:
+        assert list(in_sql["length_km"]) == pytest.approx(list(in_python["length_km"]), rel=1e-6)
 
 
 def test_a_database_without_the_layers_says_to_load_them(

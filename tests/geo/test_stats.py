@@ -94,6 +94,26 @@ def test_rollup_measures_line_length_inside_each_zone() -> None:
     assert table.loc["east", "length_km"] == pytest.approx(0.7, rel=1e-4)
 
 
+def test_rollup_counts_a_line_in_every_zone_it_passes_through() -> None:
+    # One street crossing the border, one inside the east zone, one touching the border only.
+    lines = _frame(
+        [{"kind": "街"}, {"kind": "街"}, {"kind": "廊"}],
+        [
+            LineString([(500_500, 4_600_500), (501_700, 4_600_500)]),
+            LineString([(501_200, 4_600_200), (501_800, 4_600_200)]),
+            LineString([(500_500, 4_600_800), (501_000, 4_600_800)]),
+        ],
+    )
+    table = rollup_by_zone(
+        lines, ZONES, zone_key="code", count_where=[("streets", "kind", "街")], distinct=("kind",)
+    )
+    assert table.loc["west", "count"] == 2 and table.loc["east", "count"] == 2
+    assert table.loc["west", "streets"] == 1 and table.loc["east", "streets"] == 2
+    assert table.loc["west", "distinct_kind"] == 2 and table.loc["east", "distinct_kind"] == 1
+    assert table.loc["west", "length_km"] == pytest.approx(1.0, rel=1e-4)
+    assert table.loc["east", "length_km"] == pytest.approx(1.3, rel=1e-4)
+
+
 def test_rollup_lists_zones_without_features() -> None:
     point = _frame([{}], [Point(500_500, 4_600_500)])
     table = rollup_by_zone(point, ZONES, zone_key="code")

@@ -1,0 +1,32 @@
+"""Figures of the statistics panel: a feature's figures and a township's roll-up of every layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from layers import load_layer
+from layers.figures import rollup_notes, township_rollup
+
+GUANGMING = "211302005"
+
+
+def _figure(table, layer_title: str, label: str) -> float:
+    rows = table[(table["layer"] == layer_title) & (table["label"] == label)]
+    return float(rows["value"].iloc[0]) if len(rows) else 0.0
+
+
+@pytest.mark.parametrize("code", list(load_layer("townships")["code"]))
+def test_a_township_counts_the_night_lines_whose_length_it_measures(code: str) -> None:
+    rollup = township_rollup(code, "zh")
+    count = _figure(rollup, "夜经济廊带与商街", "廊、带、商街")
+    length = _figure(rollup, "夜经济廊带与商街", "总长度")
+    assert (count > 0) == (length > 0), (count, length)
+
+
+def test_guangming_counts_the_two_lines_crossing_it_and_says_how() -> None:
+    rollup = township_rollup(GUANGMING, "zh")
+    assert _figure(rollup, "夜经济廊带与商街", "廊、带、商街") == 2
+    assert _figure(rollup, "夜经济廊带与商街", "总长度") == pytest.approx(1.12)
+    notes = " ".join(rollup_notes(GUANGMING, "zh"))
+    assert "途经几个乡镇街道，就在每个乡镇街道各计一条" in notes
+    assert "passes through" in " ".join(rollup_notes(GUANGMING, "en"))
