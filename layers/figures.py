@@ -11,7 +11,8 @@ import psycopg
 from geo.crs import SQUARE_METRES_PER_MU
 from geo.postgis import rollup_sql, table_name
 from geo.stats import feature_measures, rollup_by_zone
-from layers import LAYERS, LayerSpec, Total, database_url, get_layer, load_layer
+from layers import LAYERS, LayerSpec, Total, database_url, get_layer, layer_total, load_layer
+from layers.formatting import format_figure
 
 __all__ = [
     "CONTEXT_LAYERS",
@@ -192,7 +193,8 @@ def township_rollup(code: str, lang: str) -> pd.DataFrame:
 
 def rollup_notes(code: str, lang: str) -> list[str]:
     """What a township roll-up's figures cover where townships' figures do not add up to the
-    district's: lines counted in every township they pass through."""
+    district's: lines counted in every township they pass through, distinct values (e.g.
+    pairing projects) counted in every township they reach."""
     table = _rollup_table(database_url())
     local = table[(table["code"] == code) & (table["value"] != 0)]
     notes = []
@@ -218,6 +220,18 @@ def _rollup_note(spec: LayerSpec, total: Total, lang: str) -> str | None:
         return (
             f"{spec.title(lang)} · {label}：一条线途经几个乡镇街道，就在每个乡镇街道各计一条"
             "（长度只计境内部分），各乡镇街道的条数相加多于全区。"
+        )
+    if total.op == "distinct":
+        district = format_figure(layer_total(spec.key, total.key)[1])
+        if en:
+            return (
+                f"{spec.title(lang)} · {label}: the distinct ones reaching this township (serving "
+                "someone here); one may reach several townships, so the townships' figures do "
+                f"not add up to the district's {district}."
+            )
+        return (
+            f"{spec.title(lang)} · {label}：到达本乡镇街道（在此有服务对象）的不同{label}数；"
+            f"同一{label}可到达几个乡镇街道，各乡镇街道的数不能相加成全区的 {district} {total.unit_zh}。"
         )
     return None
 

@@ -46,8 +46,10 @@ def households_layer(
             _ENTRUSTED_MODES[1]: total - courtyard - (total - courtyard) // 2,
         },
     )
-    projects = [f"BF{n:03d}" for n in range(1, figures["pairing_projects"] + 1)]
-    project_of = [projects[i % len(projects)] for i in rng.permutation(total)]
+    rng.permutation(total)  # drawn as before, so positions and gains stay as they were
+    project_of = _pairing_projects(
+        figures["pairing_projects"], np.repeat(villages["town_code"].to_numpy(), counts)
+    )
     gains = split_total(rng, figures["pairing_gain_per_household"] * total, total, 500, 1100)
     rows, points = [], []
     for village, count in zip(villages.itertuples(), counts, strict=True):
@@ -68,6 +70,33 @@ def households_layer(
             )
             points.append(point)
     return metric_frame(rows, points)
+
+
+# Share of pairing projects whose party organisation also serves a second township.
+_TWO_TOWNSHIP_SHARE = 0.2
+
+
+def _pairing_projects(number: int, town_of_household: np.ndarray) -> list[str]:
+    """A pairing project (one party organisation's) for each household: each project serves the
+    households of one township, a fifth of them of a second one too, and every project serves
+    at least one household in each of its townships."""
+    rng = np.random.default_rng(SEED + 12)
+    towns, sizes = np.unique(town_of_household, return_counts=True)
+    home = np.repeat(towns, allocate(number, sizes.astype(float)))
+    served: list[list[str]] = [[town] for town in home]
+    for index in rng.choice(number, round(number * _TWO_TOWNSHIP_SHARE), replace=False):
+        others = towns[towns != home[index]]
+        weights = sizes[towns != home[index]].astype(float)
+        served[index].append(str(rng.choice(others, p=weights / weights.sum())))
+    names = [f"BF{n:03d}" for n in range(1, number + 1)]
+    project_of = np.empty(len(town_of_household), dtype=object)
+    for town in towns:
+        local = [name for name, places in zip(names, served, strict=True) if town in places]
+        where = rng.permutation(np.flatnonzero(town_of_household == town))
+        if len(where) < len(local):
+            raise ValueError(f"{town}: {len(where)} households for {len(local)} pairing projects")
+        project_of[where] = [local[i % len(local)] for i in range(len(where))]
+    return list(project_of)
 
 
 def household_projects_layer(

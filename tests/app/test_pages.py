@@ -250,3 +250,12 @@ def test_a_rollup_counts_the_lines_crossing_the_township_and_says_so() -> None:
     panel = panel_text(app)
     assert panel.split("廊、带、商街", 1)[1].split()[:2] == ["2", "条"]
     assert "各计一条" in panel
+
+
+def test_a_rollup_says_its_project_count_is_of_distinct_projects_reaching_the_township() -> None:
+    app = _open(MAP_PAGES["poverty"])
+    app.selectbox(key="poverty:township:zh").set_value("211302100").run()  # 桃花吐镇
+    assert not app.exception
+    panel = panel_text(app)
+    assert panel.split("帮扶项目", 1)[1].split()[:2] == ["62", "个"]
+    assert "不同帮扶项目数" in panel and "不能相加成全区的 165 个" in panel

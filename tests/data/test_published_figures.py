@@ -79,6 +79,17 @@ def test_pairing_covers_4146_households_with_165_projects() -> None:
     assert (households["aid_proj"] != "").all()  # pairing coverage 100%
 
 
+def test_a_pairing_project_serves_households_in_one_or_two_townships() -> None:
+    households = load_layer("households")
+    townships_per_project = households.groupby("aid_proj")["town_code"].nunique()
+    assert townships_per_project.between(1, 2).all()
+    assert (townships_per_project == 2).any()
+    per_township = households.groupby("town_code")["aid_proj"].nunique()
+    assert (per_township < 165).all()
+    # A project reaching two townships is counted in both: the townships add up to more.
+    assert per_township.sum() == 165 + (townships_per_project == 2).sum()
+
+
 def test_3551_households_run_courtyard_projects_the_rest_entrusted() -> None:
     modes = load_layer("households")["mode"]
     assert modes.isin(["庭院养殖", "庭院种植"]).sum() == 3551

@@ -30,3 +30,15 @@ def test_guangming_counts_the_two_lines_crossing_it_and_says_how() -> None:
     notes = " ".join(rollup_notes(GUANGMING, "zh"))
     assert "途经几个乡镇街道，就在每个乡镇街道各计一条" in notes
     assert "passes through" in " ".join(rollup_notes(GUANGMING, "en"))
+
+
+def test_township_project_counts_are_distinct_projects_reaching_it_and_say_so() -> None:
+    codes = list(load_layer("townships")["code"])
+    projects = {
+        code: _figure(township_rollup(code, "zh"), "结对帮扶贫困户", "帮扶项目") for code in codes
+    }
+    assert all(0 <= count < 165 for count in projects.values())
+    assert projects["211302100"] == 62  # 桃花吐镇 (165 before projects served one or two townships)
+    notes = " ".join(rollup_notes("211302100", "zh"))
+    assert "到达本乡镇街道（在此有服务对象）的不同帮扶项目数" in notes
+    assert "不能相加成全区的 165 个" in notes
