@@ -72,7 +72,8 @@ def test_a_field_user_signs_in_through_the_proxy(shared, browser) -> None:
     page.get_by_label("用户名").fill("field")
     page.get_by_label("密码").fill(passwords["field"])
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name="覆盖核查").wait_for()
+    # .first: during the run after signing in, Streamlit may briefly hold the old heading too
+    page.get_by_role("heading", name="覆盖核查").first.wait_for()
     links = [link.inner_text() for link in page.locator("[data-testid='stSidebarNavLink']").all()]
     assert [link.split()[-1] for link in links] == ["覆盖核查", "关于与数据"]
     page.close()
