@@ -12,6 +12,7 @@ from geo.crs import SQUARE_METRES_PER_MU
 from geo.postgis import rollup_sql, table_name
 from geo.stats import feature_measures, rollup_by_zone
 from layers import LAYERS, LayerSpec, Total, database_url, get_layer, layer_total, load_layer
+from layers._common import TOWN_CODE
 from layers.formatting import format_figure
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
 # Layers that frame the map rather than count as programmes in a roll-up.
 CONTEXT_LAYERS = ("district", "townships", "landmarks", "river")
 FIGURE_COLUMNS = ["label", "value", "unit"]
+# Codes, not figures: the township's name is shown beside them.
+_NOT_FIGURES = (TOWN_CODE.name,)
 _DERIVED = {
     "area_mu": ("面积", "Area", "亩", "mu"),
     "area_ha": ("面积", "Area", "公顷", "ha"),
@@ -49,6 +52,8 @@ def feature_figures(key: str, uid: str, lang: str) -> pd.DataFrame:
     en = lang == "en"
     rows = []
     for field in spec.public_fields:
+        if field.name in _NOT_FIGURES:
+            continue
         value = feature[field.name]
         if value is None or pd.isna(value) or value == "":
             continue
@@ -69,13 +74,10 @@ def feature_figures(key: str, uid: str, lang: str) -> pd.DataFrame:
     )
     for name in derived:
         label_zh, label_en, unit_zh, unit_en = _DERIVED[name]
-        rows.append(
-            (
-                label_en if en else label_zh,
-                round(float(measures[name]), 2),
-                unit_en if en else unit_zh,
-            )
-        )
+        label, unit = (label_en, unit_en) if en else (label_zh, unit_zh)
+        if any(row[0] == label and row[2] == unit for row in rows):
+            continue  # a stored field says the same (e.g. 面积 in 亩, checked against the shape)
+        rows.append((label, round(float(measures[name]), 2), unit))
     for name in spec.densities:
         field = spec.field(name)
         if pd.notna(feature[name]) and measures["area_mu"] > 0:

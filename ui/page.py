@@ -56,10 +56,8 @@ def render_map_page(page: MapPage) -> None:
     _pipeline(page, lang, frames)
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
-        clicked = draw_map(page, lang, township, categories, refinements)
-    with panel_column:
-        if clicked is not None:
-            st.caption(text("clicked_at", lang, lon=clicked[0], lat=clicked[1]))
+        draw_map(page, lang, township, categories, refinements)
+    with panel_column:  # the click position, if a click chose the selection, comes with it
         render_panel(st.session_state.get(state_key(page, "selection")), lang, key_prefix=page.key)
     _ranking(page, lang, frames)
     if page.share_sites:

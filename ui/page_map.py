@@ -169,5 +169,7 @@ def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, flo
         layer = properties.get(FEATURE_LAYER_PROPERTY)
         uid = properties.get(FEATURE_ID_PROPERTY)
         if uid and is_layer(layer):
-            st.session_state[state_key(page, "selection")] = Selection(layer, html.unescape(uid))
+            st.session_state[state_key(page, "selection")] = Selection(
+                layer, html.unescape(uid), clicked_at=(float(lon), float(lat))
+            )
     return float(lon), float(lat)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ _PANEL_STYLE = f"""<style>
   white-space: pre-wrap; border-bottom: 1px solid rgba(128, 128, 128, 0.25); }}
 .{PANEL_CLASS} tr > :not(:last-child) {{ border-right: 1px solid rgba(128, 128, 128, 0.25); }}
 .{PANEL_CLASS} th {{ color: inherit; opacity: 0.7; }}
+.{PANEL_CLASS} th[scope="rowgroup"] {{ opacity: 1; font-weight: 600; }}
 .{PANEL_CLASS} tbody tr:last-child > * {{ border-bottom: none; }}
 .{PANEL_CLASS} p {{ font-size: 0.8rem; opacity: 0.75; margin: 0.5rem 0 0; }}
 </style>"""
@@ -44,24 +45,33 @@ _PANEL_STYLE = f"""<style>
 
 @dataclass(frozen=True)
 class Selection:
-    """What the panel answers for: a feature of a layer, identified by its stable id."""
+    """What the panel answers for: a feature of a layer, identified by its stable id, and where
+    the map was clicked when a click chose it (None when a search or a township choice did)."""
 
     layer: str
     uid: str
+    clicked_at: tuple[float, float] | None = field(default=None, compare=False)
 
 
 def render_panel(
     selection: Selection | None, lang: str, *, key_prefix: str, downloads: bool = True
 ) -> None:
-    """Figures of the selection (with downloads unless switched off); a hint when nothing is selected."""
+    """Figures of the selection (with the clicked position and downloads unless switched off); a
+    hint when nothing is selected."""
 
     if selection is None:
         st.info(text("panel_hint", lang))
         return
+    if downloads and selection.clicked_at is not None:
+        st.caption(
+            text("clicked_at", lang, lon=selection.clicked_at[0], lat=selection.clicked_at[1])
+        )
     title, table, notes = _panel_content(selection, lang)
     shown = table.assign(value=table["value"].map(_format_value))
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
-    st.html(_panel_html(title, shown.rename(columns=_column_names(lang, table)), notes))
+    names = _column_names(lang, table)
+    group = names.get("layer")
+    st.html(_panel_html(title, shown.rename(columns=names), notes, group=group))
     if not downloads:
         return
     columns = st.columns(len(TABLE_FORMATS))
@@ -105,14 +115,23 @@ def _column_names(lang: str, table: pd.DataFrame) -> dict[str, str]:
     return {column: names[column] for column in table.columns}
 
 
-def _panel_html(title: str, table: pd.DataFrame, notes: list[str] = ()) -> str:
-    """The title as a heading, ``table`` (its first column heading each row) and the notes on
-    what its figures cover, all escaped."""
-    header = "".join(_cell("th", column, "col") for column in table.columns)
-    rows = "".join(
-        f"<tr>{_cell('th', first, 'row')}{''.join(_cell('td', value) for value in rest)}</tr>"
-        for first, *rest in table.itertuples(index=False, name=None)
-    )
+def _panel_html(
+    title: str, table: pd.DataFrame, notes: list[str] = (), *, group: str | None = None
+) -> str:
+    """The title as a heading, ``table`` (its first column heading each row; rows grouped under
+    a heading row per value of column ``group``, e.g. a roll-up's layers) and the notes on what
+    its figures cover, all escaped."""
+    columns = [column for column in table.columns if column != group]
+    header = "".join(_cell("th", column, "col") for column in columns)
+    rows = ""
+    heading = None
+    for record in table.to_dict("records"):
+        if group is not None and record[group] != heading:
+            heading = record[group]
+            rows += f'<tr><th scope="rowgroup" colspan="{len(columns)}">'
+            rows += f"{html.escape(str(heading))}</th></tr>"
+        first, *rest = (record[column] for column in columns)
+        rows += f"<tr>{_cell('th', first, 'row')}{''.join(_cell('td', v) for v in rest)}</tr>"
     return (
         f'{_PANEL_STYLE}<section class="{PANEL_CLASS}">'
         f"<h3>{html.escape(title)}</h3>"

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.stats import feature_measures
-from layers import LAYERS, layer_total, load_layer
+from layers import LAYERS, get_layer, layer_total, load_layer
 from layers.figures import township_rollup
 from tests.app.panel import panel_text, panel_title
 
@@ -259,3 +259,35 @@ def test_a_rollup_says_its_project_count_is_of_distinct_projects_reaching_the_to
     panel = panel_text(app)
     assert panel.split("帮扶项目", 1)[1].split()[:2] == ["62", "个"]
     assert "不同帮扶项目数" in panel and "不能相加成全区的 165 个" in panel
+
+
+def test_a_rollup_groups_its_rows_under_each_layer_once() -> None:
+    app = _open(MAP_PAGES["renovation"])
+    app.selectbox(key="renovation:township:zh").set_value("211302005").run()  # 光明街道
+    assert not app.exception
+    panel = panel_text(app)
+    title = get_layer("closed_communities").title("zh")
+    assert panel.count(title) == 1
+    assert "封闭小区" in panel and "示范小区" in panel
+
+
+def test_the_click_position_goes_when_a_search_or_a_township_choice_selects() -> None:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(MAP_PAGES["poverty"])
+    block = load_layer("orchards").iloc[0]
+    point = block.geometry.representative_point()
+    app.session_state["poverty:map"] = _simulated_click("orchards", block["uid"], point.x, point.y)
+    app.run()
+
+    def position_shown() -> bool:
+        return any(caption.value.startswith("点击位置") for caption in app.caption)
+
+    assert position_shown()
+    app.selectbox(key="poverty:township:zh").set_value(SUNJIAWAN).run()
+    assert not app.exception
+    assert panel_title(app) == "孙家湾镇 · 各类项目汇总"
+    assert not position_shown()
+    app.selectbox(key="poverty:search:zh").set_value(f"orchards|{block['uid']}").run()
+    assert not app.exception
+    assert block["name"] in panel_title(app)
+    assert not position_shown()

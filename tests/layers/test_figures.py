@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers import load_layer
-from layers.figures import rollup_notes, township_rollup
+from layers.figures import feature_figures, rollup_notes, township_rollup
 
 GUANGMING = "211302005"
 
@@ -42,3 +42,20 @@ def test_township_project_counts_are_distinct_projects_reaching_it_and_say_so() 
     notes = " ".join(rollup_notes("211302100", "zh"))
     assert "到达本乡镇街道（在此有服务对象）的不同帮扶项目数" in notes
     assert "不能相加成全区的 165 个" in notes
+
+
+def test_a_feature_panel_gives_the_area_in_mu_once() -> None:
+    orchard = load_layer("orchards")["uid"].iloc[0]
+    figures = feature_figures("orchards", orchard, "zh")
+    assert len(figures[(figures["label"] == "面积") & (figures["unit"] == "亩")]) == 1
+    assert len(figures[(figures["label"] == "面积") & (figures["unit"] == "公顷")]) == 1
+    english = feature_figures("orchards", orchard, "en")
+    assert len(english[(english["label"] == "Area") & (english["unit"] == "mu")]) == 1
+
+
+def test_a_feature_panel_shows_the_township_not_its_code() -> None:
+    household = load_layer("households").iloc[0]
+    figures = feature_figures("households", household["uid"], "zh")
+    assert "乡镇街道代码" not in set(figures["label"])
+    assert household["town_code"] not in set(figures["value"].astype(str))
+    assert household["town"] in set(figures["value"])
