@@ -135,7 +135,9 @@ class CanvasLayer(MacroElement):
             }
             // One path per colour, flushed every BATCH features: a path with tens of thousands
             // of subpaths fills in more than linear time.
-            Object.keys(byColor).forEach(function(color) {
+            var colorRank = this._colorRank = {};
+            Object.keys(byColor).forEach(function(color, rank) {
+                colorRank[color] = rank;
                 var members = byColor[color];
                 for (var start = 0; start < members.length; start += BATCH) {
                     ctx.beginPath();
@@ -160,14 +162,23 @@ class CanvasLayer(MacroElement):
         _hit: function(point) {
 
             var v = this._view(), s = v.scale, x = (point.x - v.dx) / s, y = (point.y - v.dy) / s;
-            var tolerance = (isPoint ? options.radius + 2 : 4) / s;
+            // A point answers only inside its drawn circle (radius and half the 1 px outline).
+            var reach = (options.radius + 0.5) / s;
+            var tolerance = isPoint ? reach : 4 / s;
+            // Colours are painted one after another: the top-most feature is the last one of
+            // the last colour painted among those under the pointer.
+            var ranks = this._colorRank || {}, best = -1, bestRank = -1;
             for (var i = count - 1; i >= 0; i--) {
-                var b = 4 * i;
+                var b = 4 * i, rank = ranks[colors[i]] === undefined ? -1 : ranks[colors[i]];
+                if (best >= 0 && rank <= bestRank) continue;
                 if (x < boxes[b] - tolerance || x > boxes[b + 2] + tolerance ||
                     y < boxes[b + 1] - tolerance || y > boxes[b + 3] + tolerance) continue;
-                if (isPoint || hitShape(i, x, y, tolerance)) return i;
+                var hit = isPoint
+                    ? (x - boxes[b]) * (x - boxes[b]) + (y - boxes[b + 1]) * (y - boxes[b + 1]) <= reach * reach
+                    : hitShape(i, x, y, tolerance);
+                if (hit) { best = i; bestRank = rank; }
             }
-            return -1;
+            return best;
         },
         _onClick: function(e) {
             var i = this._hit(e.containerPoint);

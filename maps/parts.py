@@ -341,6 +341,9 @@ def proportional_group(
         .clip(lower=3)
         .round(1)
     )
+    # Big circles first, small ones over them: every circle shows, and a click (which Leaflet's
+    # canvas gives to the last drawn circle containing the pointer) selects the one seen there.
+    data = data.sort_values("_radius", ascending=False, kind="stable")
 
     def style(feature: dict) -> dict:
         properties = feature["properties"]

@@ -151,3 +151,67 @@ def test_a_click_reports_the_feature_under_the_pointer(canvas_page, parcels) -> 
     clicked = canvas_page.evaluate("() => window.__clicked")
     assert clicked == {"_layer": "parcels", "_id": target["uid"], "name": target["name"]}
     assert math.isfinite(box["width"])
+
+
+POINT_SPEC = LayerSpec(
+    key="wells",
+    title_zh="水井",
+    title_en="Wells",
+    source="wells.shp",
+    geometry="point",
+    id_field="uid",
+    name_field="uid",
+    fields=(Field("uid", "编号", "ID"), Field("name", "名称", "Name")),
+    style=Style(color="#cc3366", radius=6.0),
+    tooltip=("name",),
+)
+
+
+@pytest.fixture(scope="module")
+def points_url(tmp_path_factory) -> Iterator[str]:
+    """A canvas layer of points on a grid 200 m apart, so circles stand apart at zoom 16."""
+    folder = tmp_path_factory.mktemp("canvas-points")
+    shutil.copytree(VENDOR_DIR, folder / "app" / "static" / "vendor")
+    side = 60
+    xs, ys = np.meshgrid(np.arange(side) * 200 + 545_000, np.arange(side) * 200 + 4_600_000)
+    points = gpd.GeoDataFrame(
+        {"uid": [f"w{i:05d}" for i in range(side * side)]},
+        geometry=shapely.points(xs.ravel(), ys.ravel()),
+        crs=4549,
+    ).to_crs(4326)
+    points["name"] = points["uid"]
+    fmap = base_map(points.total_bounds)
+    layer_group(POINT_SPEC, points, "zh").add_to(fmap)
+    html = localise_assets(fmap).get_root().render()
+    html = html.replace("</html>", f"<script>window.__map = {fmap.get_name()};</script></html>")
+    (folder / "map.html").write_text(html, encoding="utf-8")
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/map.html", points
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("offset", "answers"),
+    [((0, 0), True), ((4, 0), True), ((0, -6), True), ((5.5, 5.5), False), ((8, 0), False)],
+)
+def test_a_point_answers_a_click_only_inside_its_drawn_circle(
+    offline_page, points_url, offset, answers
+) -> None:
+    url, points = points_url
+    offline_page.goto(url)
+    offline_page.wait_for_function(f"() => window.__map && ({FIND_LAYER})()")
+    target = points.iloc[1234]
+    x, y = offline_page.evaluate(
+        f"""([lat, lon]) => {{ const map = window.__map; map.setView([lat, lon], 16, {{animate: false}});
+            window.__clicked = null; ({FIND_LAYER})()._redraw();
+            ({FIND_LAYER})().on("click", e => {{ window.__clicked = e.layer.toGeoJSON().properties._id; }});
+            const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }}""",
+        [target.geometry.y, target.geometry.x],
+    )
+    box = offline_page.locator(".folium-map").bounding_box()
+    offline_page.mouse.click(box["x"] + x + offset[0], box["y"] + y + offset[1])
+    offline_page.wait_for_timeout(300)
+    clicked = offline_page.evaluate("() => window.__clicked")
+    assert clicked == (target["uid"] if answers else None)
