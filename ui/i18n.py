@@ -81,6 +81,13 @@ _TEXT = {
     "audience_error": ("服务器配置有误", "Server configuration error"),
     "township": ("乡镇街道", "Township"),
     "all_townships": ("全部乡镇街道", "All townships"),
+    "kpi_scope": ("以上数字：{scope}", "Figures above: {scope}"),
+    "whole_district": ("全区", "whole district"),
+    "other_filters": ("另按其他筛选条件", "further filtered"),
+    "rollup_scope": (
+        "汇总计入本乡镇各类别的全部要素，不受上方{field}筛选影响。",
+        "The roll-up counts every feature in the township, whatever the {field} filter above.",
+    ),
     "search": ("查找要素", "Find a feature"),
     "search_placeholder": ("输入名称查找…", "Type a name…"),
     "map_loading": ("正在绘制地图…", "Drawing the map…"),

@@ -54,7 +54,12 @@ class Selection:
 
 
 def render_panel(
-    selection: Selection | None, lang: str, *, key_prefix: str, downloads: bool = True
+    selection: Selection | None,
+    lang: str,
+    *,
+    key_prefix: str,
+    downloads: bool = True,
+    rollup_note: str | None = None,
 ) -> None:
     """Figures of the selection (with the clicked position and downloads unless switched off); a
     hint when nothing is selected."""
@@ -71,6 +76,8 @@ def render_panel(
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
     names = _column_names(lang, table)
     group = names.get("layer")
+    if rollup_note and selection.layer == "townships":  # what a roll-up covers under filters
+        notes = [*notes, rollup_note]
     st.html(_panel_html(title, shown.rename(columns=names), notes, group=group))
     if not downloads:
         return
