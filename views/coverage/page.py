@@ -59,13 +59,11 @@ def render_coverage_page() -> None:
     now = dt.datetime.now(dt.UTC)
     evaluated = _evaluated(target_set, rule, store, now, township, scope)
     _kpis(evaluated, target_rate, lang)
-    map_column, table_column = st.columns([3, 2], gap="medium")
-    with map_column:
-        version = _version(store, now)
-        rendered = _rendered_map(target_set.key, rule, lang, township, scope, version)
-        show_map(rendered, key=f"{KEY}:map", height=MAP_HEIGHT_PX, returned_objects=[])
-    with table_column:
-        _township_table(evaluated, target_rate, lang)
+    version = _version(store, now)
+    rendered = _rendered_map(target_set.key, rule, lang, township, scope, version)
+    show_map(rendered, key=f"{KEY}:map", height=MAP_HEIGHT_PX, returned_objects=[])
+    # Full width below the map: beside it, a third of the page cut off the last columns.
+    _township_table(evaluated, target_rate, lang)
     _gaps(target_set, rule, evaluated, lang)
     render_checkin_import(target_set, rule, store, lang, scope)
 
@@ -317,6 +315,7 @@ def _township_table(evaluated: gpd.GeoDataFrame, target_rate: float, lang: str) 
                 rate_label, min_value=0, max_value=100, format="%.1f%%"
             ),
             text("cov_col_target_rate", lang): st.column_config.NumberColumn(format="%.0f%%"),
+            text("cov_col_met", lang): st.column_config.CheckboxColumn(width="small"),
         },
     )
 
