@@ -329,6 +329,9 @@ def _search_options(page_key: str, layers: tuple[str, ...], lang: str) -> dict[s
 # --- per-township chart and exports ------------------------------------------------------
 
 
+_ROW_PX = 24  # one township per row of the chart
+
+
 def _township_chart(page: MapPage, lang: str) -> None:
     layer, total_key = page.main_figure
     total, _ = layer_total(layer, total_key)
@@ -352,16 +355,14 @@ def _township_chart(page: MapPage, lang: str) -> None:
     chart = (
         alt.Chart(table)
         .mark_bar()
-        .encode(
-            x=alt.X(
-                "township:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=90)
-            ),
-            y=alt.Y("value:Q", title=total.label(lang)),
+        .encode(  # bars across, one row per township: every name readable in full, any language
+            y=alt.Y("township:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X("value:Q", title=total.label(lang)),
             color=alt.condition("datum.chosen", alt.value("#00acc1"), alt.value("#8c9eff")),
             tooltip=[alt.Tooltip("township:N"), alt.Tooltip("value:Q", format=",.2f")],
         )
         .add_params(pick)
-        .properties(height=260)
+        .properties(height=_ROW_PX * len(table) + 40)
     )
     chart_key = state_key(page, "chart")
 
