@@ -16,7 +16,7 @@ import shapely
 
 from geo.errors import DataError, ReadNotice
 from geo.limits import UploadLimits
-from geo.loaded import Loaded
+from geo.loaded import GEOMETRY_COLUMN, Loaded, renamed_geometry_field
 from geo.sniff import ALLOWED_DRIVERS
 
 __all__ = ["read_with_gdal"]
@@ -26,7 +26,6 @@ _DEFAULT_LAYER = {"GPX": "waypoints"}
 # Every pyogrio error (DataSourceError, DataLayerError, …) is a RuntimeError; GEOS refuses
 # what GDAL read but is no geometry (a ring that does not close).
 _PYOGRIO_ERRORS = (RuntimeError, OSError, shapely.errors.GEOSException)
-_GEOMETRY_COLUMN = "geometry"
 
 
 def read_with_gdal(
@@ -100,30 +99,16 @@ def _read_frame(
     gdal_path: str, layer: str | None, encoding: str | None, fields: list[str]
 ) -> tuple[gpd.GeoDataFrame, tuple[ReadNotice, ...]]:
     """The layer as a frame; a field named like the geometry column is kept, renamed."""
-    if _GEOMETRY_COLUMN not in fields:
+    if GEOMETRY_COLUMN not in fields:
         return pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding), ()
-    others = [name for name in fields if name != _GEOMETRY_COLUMN]
+    others = [name for name in fields if name != GEOMETRY_COLUMN]
     frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, columns=others)
     _, _, _, values = pyogrio.raw.read(
-        gdal_path, layer=layer, encoding=encoding, columns=[_GEOMETRY_COLUMN], read_geometry=False
+        gdal_path, layer=layer, encoding=encoding, columns=[GEOMETRY_COLUMN], read_geometry=False
     )
-    renamed = _free_name(f"{_GEOMETRY_COLUMN}_1", set(fields))
+    renamed, notice = renamed_geometry_field(fields, kind="field", clashes_with="the geometry")
     frame.insert(len(frame.columns) - 1, renamed, values[0])
-    notice = ReadNotice(
-        "column_renamed",
-        1,
-        f"the field '{_GEOMETRY_COLUMN}' would clash with the geometry; kept as '{renamed}'",
-    )
     return frame, (notice,)
-
-
-def _free_name(name: str, taken: set[str]) -> str:
-    stem, number = name.rsplit("_", 1)
-    count = int(number)
-    while name in taken:
-        count += 1
-        name = f"{stem}_{count}"
-    return name
 
 
 def _reader_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReadNotice, ...]:

@@ -24,7 +24,7 @@ import shapely
 from geo.errors import DataError, ReadNotice, shorten
 from geo.excel import excel_sheet_names, read_excel_sheet
 from geo.limits import UploadLimits
-from geo.loaded import Loaded
+from geo.loaded import GEOMETRY_COLUMN, Loaded, renamed_geometry_field
 
 __all__ = ["excel_sheet_names", "read_csv_points", "read_excel_points"]
 
@@ -41,7 +41,6 @@ _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030"))
 # The header line and the first data line are read before pandas, each at most this long.
 MAX_LINE_CHARS = 1024 * 1024
 _SHOWN_VALUE_CHARS = 80  # of a name or value quoted in a refusal
-_GEOMETRY = "geometry"  # the GeoDataFrame's own column: a field of that name is renamed
 
 
 def read_csv_points(path: Path, label: str, encoding: str | None, limits: UploadLimits) -> Loaded:
@@ -201,15 +200,12 @@ def _table_points(
 def _rename_geometry_column(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[ReadNotice, ...]]:
     """The table with a column named "geometry" renamed "geometry_1" (or the first free
     "geometry_N"), so that the points do not replace it."""
-    if _GEOMETRY not in table.columns:
+    if GEOMETRY_COLUMN not in table.columns:
         return table, ()
-    taken = {str(column) for column in table.columns}
-    number = 1
-    while f"{_GEOMETRY}_{number}" in taken:
-        number += 1
-    new = f"{_GEOMETRY}_{number}"
-    detail = f"the column '{_GEOMETRY}' would clash with the points' geometry; kept as '{new}'"
-    return table.rename(columns={_GEOMETRY: new}), (ReadNotice("column_renamed", 1, detail),)
+    new, notice = renamed_geometry_field(
+        map(str, table.columns), kind="column", clashes_with="the points' geometry"
+    )
+    return table.rename(columns={GEOMETRY_COLUMN: new}), (notice,)
 
 
 def _decode_csv(raw: bytes, label: str) -> tuple[str, str, str]:
