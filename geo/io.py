@@ -105,6 +105,7 @@ def read_vector_with_report(
     label = str(source)
     path = Path(source)
     limits = limits or UploadLimits()
+    step = progress or (lambda stage, fraction: None)
     if not path.exists():
         raise DataError(label, "file not found")
     if path.is_dir():
@@ -141,10 +142,10 @@ def read_vector_with_report(
     _check_finite(frame, label)
     if swap_xy:
         frame = frame.set_geometry(shapely.transform(frame.geometry.array, lambda xy: xy[:, ::-1]))
-    _step(progress, "crs", 0.6)
+    step("crs", 0.6)
     frame, crs_source, crs_reason, guessed = settle_crs(frame, label, crs)
     frame = display_frame(frame, label, crs_source, crs_reason)
-    _step(progress, "repair", 0.7)
+    step("repair", 0.7)
     frame, repaired = repair_geometries(frame)
     empty = int((frame.geometry.isna() | frame.geometry.is_empty).sum())
     report = ReadReport(
@@ -162,11 +163,6 @@ def read_vector_with_report(
         notices=loaded.notices,
     )
     return frame, report
-
-
-def _step(progress: Callable[[str, float], None] | None, stage: str, fraction: float) -> None:
-    if progress is not None:
-        progress(stage, fraction)
 
 
 def _check_vertices(frame: gpd.GeoDataFrame, label: str, limits: UploadLimits) -> None:
