@@ -95,7 +95,7 @@ def _what_it_is(head: bytes) -> str:
         return "it is an XML document"
     if stripped.startswith((b"{", b"[")):
         return "it is JSON"
-    return "it is something else"
+    return "it is binary data" if b"\x00" in head else "it is something else"
 
 
 def _check_json(head: bytes, label: str) -> None:
@@ -106,7 +106,7 @@ def _check_json(head: bytes, label: str) -> None:
 
 def _check_text(head: bytes, label: str) -> None:
     if b"\x00" in head or head.startswith((b"PK\x03\x04", _SQLITE_MAGIC)):
-        raise _mismatch(label, "CSV", _what_it_is(head) if b"\x00" not in head[:4] else "binary")
+        raise _mismatch(label, "CSV", _what_it_is(head))
 
 
 def _check_xml(head: bytes, root: str, label: str) -> None:
