@@ -36,6 +36,7 @@ import shapely
 from geo.errors import DataError
 from geo.limits import MB, UploadLimits
 from geo.offsets import WGS84
+from geo.upload import UploadReport, inspect_upload
 
 __all__ = ["UploadCancelled", "UploadOutcome", "read_upload", "run_limited", "worker_isolation"]
 
@@ -76,7 +77,7 @@ class UploadOutcome:
 
     layers: tuple[str, ...]
     frame: gpd.GeoDataFrame
-    report: object  # geo.upload.UploadReport (imported lazily: this module starts the workers)
+    report: UploadReport
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,6 @@ def _child(sender: Connection, job: _Job) -> None:
 
 def _inspect(path: str, *, district_wkb: bytes | None, **options) -> UploadOutcome:
     """The worker's task for the data page: geo.upload.inspect_upload."""
-    from geo.upload import inspect_upload
-
     district = None if district_wkb is None else shapely.from_wkb(district_wkb)
     frame, report = inspect_upload(path, district=district, **options)
     name = options["file_name"]
