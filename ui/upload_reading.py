@@ -21,6 +21,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.errors import DataError
+from geo.offsets import WGS84
 from geo.upload_worker import UploadCancelled, UploadOutcome, read_upload
 from layers import load_layer
 from ui.i18n import text
@@ -47,7 +48,7 @@ class ReadingChoices:
 
     layer: str | None = None
     crs: str | None = None
-    datum: str = "wgs84"
+    datum: str = WGS84
     swap: bool = False
 
 
