@@ -23,7 +23,7 @@ from geo.errors import DataError
 from geo.limits import MB, UploadLimits
 from geo.zip_directory import ZipDirectoryError, count_entries, read_directory
 
-__all__ = ["UploadLimits", "check_archive", "check_size", "safe_extract"]
+__all__ = ["check_archive", "check_size", "safe_extract"]
 
 NESTED_SUFFIXES = (".zip", ".kmz", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst")
 _CHUNK = 1024 * 1024
