@@ -16,10 +16,8 @@ from geo.export import FEATURE_FORMATS, export_features, export_filename
 from layers import get_layer, layer_total, load_layer
 from layers.figures import (
     Refinements,
-    in_township,
     localised,
     ranking_table,
-    refine,
     stage_pipeline,
     township_series,
 )
@@ -28,6 +26,7 @@ from maps.parts import view_for
 from ui.access import require_page
 from ui.i18n import text
 from ui.page_map import draw_map, draw_page_map
+from ui.page_scope import category_scope, kpi_row, rollup_scope
 from ui.page_spec import (
     ALL,
     Emphasis,
@@ -55,8 +54,9 @@ def render_map_page(page: MapPage) -> None:
     kpi_box = st.container()  # above the filters, filled once the filters are known
     township, categories, refinements = _filters(page, lang)
     frames = filtered_frames(page, township, categories, refinements)
+    scope = category_scope(page, lang, categories, refinements)  # what the filters keep, in words
     with kpi_box:
-        _kpi_row(page, lang, township, frames, _category_scope(page, lang, categories, refinements))
+        kpi_row(page, lang, township, frames, scope)
     _pipeline(page, lang, frames)
     map_column, panel_column = st.columns([3, 2], gap="medium")
     with map_column:
@@ -66,7 +66,7 @@ def render_map_page(page: MapPage) -> None:
             st.session_state.get(state_key(page, "selection")),
             lang,
             key_prefix=page.key,
-            rollup_note=_rollup_scope(page, lang, categories, refinements),
+            rollup_note=rollup_scope(page, lang, scope),
         )
     _ranking(page, lang, frames)
     if page.share_sites:
@@ -76,77 +76,6 @@ def render_map_page(page: MapPage) -> None:
 
 
 # --- header, filters, search -------------------------------------------------------------
-
-
-KPIS_PER_ROW = 4
-
-
-def _kpi_row(
-    page: MapPage,
-    lang: str,
-    township: str,
-    frames: dict[str, gpd.GeoDataFrame],
-    category_scope: str | None,
-) -> None:
-    """The page's key figures for what the filters choose (the district's published figures when
-    nothing is chosen), with a caption saying what they cover."""
-    filtered = township != ALL or category_scope is not None
-    for start in range(0, len(page.kpis), KPIS_PER_ROW):
-        row = page.kpis[start : start + KPIS_PER_ROW]
-        for column, (layer, total_key) in zip(st.columns(KPIS_PER_ROW), row, strict=False):
-            if not filtered:
-                total, value = layer_total(layer, total_key)
-            else:
-                frame = frames.get(layer)
-                if frame is None:  # a KPI layer the page does not draw: the township only
-                    frame = load_layer(layer)
-                    if township != ALL:
-                        frame = in_township(layer, frame, township)
-                total, value = layer_total(layer, total_key, frame)
-            label = total.label_en if lang == "en" else total.label_zh
-            column.metric(label, f"{format_figure(value)} {total.unit(lang)}".strip())
-    if page.kpis:
-        parts = [_township_name(township, lang)]
-        if category_scope is not None:
-            parts.append(category_scope)
-        st.caption(text("kpi_scope", lang, scope=" · ".join(parts)))
-
-
-def _township_name(township: str, lang: str) -> str:
-    if township == ALL:
-        return text("whole_district", lang)
-    townships = load_layer("townships")
-    row = townships[townships["code"] == township]
-    return str(row["name_en" if lang == "en" else "name"].iloc[0])
-
-
-def _category_scope(
-    page: MapPage, lang: str, categories: tuple[str, ...], refinements: Refinements
-) -> str | None:
-    """What the category and refinement filters keep, in words; None when they keep everything."""
-    if not page.category_layer:
-        return None
-    spec = get_layer(page.category_layer)
-    style = spec.style
-    parts = []
-    if set(categories) != {c.value for c in style.categories}:
-        labels = [c.label(lang) for c in style.categories if c.value in categories]
-        sep, colon = (", ", ": ") if lang == "en" else ("、", "：")
-        parts.append(f"{spec.field(style.by_field).label(lang)}{colon}{sep.join(labels) or '—'}")
-    frame = load_layer(page.category_layer)
-    if len(refine(frame, refinements)) != len(frame):
-        parts.append(text("other_filters", lang))
-    return " · ".join(parts) or None
-
-
-def _rollup_scope(
-    page: MapPage, lang: str, categories: tuple[str, ...], refinements: Refinements
-) -> str | None:
-    """A township roll-up counts every category: say so when the category filters narrow."""
-    if _category_scope(page, lang, categories, refinements) is None:
-        return None
-    spec = get_layer(page.category_layer)
-    return text("rollup_scope", lang, field=spec.field(spec.style.by_field).label(lang))
 
 
 def _filters(page: MapPage, lang: str) -> tuple[str, tuple[str, ...], Refinements]:
