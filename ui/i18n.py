@@ -310,6 +310,10 @@ _TEXT = {
         "您的角色无权打开此页面。",
         "Your role may not open this page.",
     ),
+    "page_not_open": (
+        "此页面不对您开放。请从左侧菜单打开其他页面。",
+        "This page is not open to you. Open another page from the menu on the left.",
+    ),
     "assets_missing": (
         "地图组件未安装（缺少 {files}），请用 make run 启动。",
         "Map assets are not installed (missing {files}); start the app with make run.",
