@@ -21,6 +21,7 @@ from layers import LayerSpec
 from layers.formatting import format_figure
 from maps.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
 from maps.compact_layer import CompactLayer, encode_features
+from maps.frame_fit import FrameFit
 
 __all__ = [
     "FEATURE_LAYER_PROPERTY",
@@ -49,10 +50,14 @@ VIEW_FIT_PX = 520
 # Fractional zoom, so a view fits its extent tightly rather than at the next whole zoom below.
 ZOOM_SNAP = 0.1
 FIT_PADDING_PX = 8
+# A host page's fixed header over the top of its content (Streamlit's is 60 px): a map that
+# fits the window leaves it this much room, so all of it can be seen below the header.
+HOST_HEADER_PX = 64
 
 
 def base_map(bounds: Sequence[float]) -> folium.Map:
-    """An empty canvas-rendered map fitted tightly to `bounds` (minx, miny, maxx, maxy), no tiles."""
+    """An empty canvas-rendered map fitted tightly to `bounds` (minx, miny, maxx, maxy), no tiles,
+    as high as the window allows when it is shown in a frame (`FrameFit`)."""
     center, zoom = view_for(bounds)
     fmap = folium.Map(
         location=list(center),
@@ -64,6 +69,7 @@ def base_map(bounds: Sequence[float]) -> folium.Map:
         zoom_delta=0.5,
     )
     FitBounds(bounds).add_to(fmap)
+    FrameFit(reserved_top_px=HOST_HEADER_PX).add_to(fmap)
     return fmap
 
 

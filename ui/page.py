@@ -40,13 +40,22 @@ from ui.panel import Selection, render_panel
 from ui.share_panel import render_share
 from ui.state import current_lang
 
-__all__ = ["Emphasis", "MapPage", "draw_page_map", "render_map_page"]
+__all__ = ["COMPACT_HEADER_STYLE", "Emphasis", "MapPage", "draw_page_map", "render_map_page"]
+
+# Less room above the map (Streamlit's top padding, title and KPI figures are sized for text
+# pages), so more of the map is on the first screen of a 1366×768 laptop.
+COMPACT_HEADER_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.5rem 0 0.25rem; }
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+</style>"""
 
 
 def render_map_page(page: MapPage) -> None:
     """Lay out the whole page; every figure is computed from the data."""
     lang = current_lang()
     require_page(page.key, lang)
+    st.html(COMPACT_HEADER_STYLE)
     st.title(page.title(lang))
     intro = page.intro_en if lang == "en" else page.intro_zh
     if intro:
