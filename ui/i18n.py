@@ -78,6 +78,12 @@ _TEXT = {
         "Sites ({count}; click a column header to sort)",
     ),
     "presentation_title": ("双塔区飞地招商项目", "Shuangta District enclave investment sites"),
+    "presentation_search": ("查找项目", "Find a site"),
+    "presentation_search_placeholder": ("输入项目名称…", "Type a site's name…"),
+    "presentation_hint": (
+        "点击地图上的项目，或在上方查找项目名称，查看项目概况。",
+        "Click a site on the map, or find it by name above, to see its summary.",
+    ),
     "audience_error": ("服务器配置有误", "Server configuration error"),
     "township": ("乡镇街道", "Township"),
     "all_townships": ("全部乡镇街道", "All townships"),
@@ -167,6 +173,11 @@ _TEXT = {
     "cov_col_met": ("达标", "Met"),
     "cov_gaps_title": ("未覆盖清单（{count} 个）", "Gap list ({count})"),
     "cov_no_gaps": ("全部覆盖，没有未覆盖的对象。", "Everything is covered: no gaps."),
+    "cov_page": ("显示（每页 {rows} 个）", "Showing ({rows} a page)"),
+    "cov_phone_note": (
+        "手机上只列出主要几列；完整表格请用下方的下载。",
+        "On a phone only the main columns are listed; the downloads below hold the full table.",
+    ),
     "cov_import_title": ("导入走访打卡", "Import check-ins"),
     "cov_import_help": (
         "支持手机表单导出的 CSV（经度/纬度、时间、工作队、备注列）、GPX 航点与轨迹、GeoJSON、KML/KMZ。每个点匹配容差内最近的核查对象，记为一次走访。",
@@ -216,7 +227,6 @@ _TEXT = {
     "cov_rep_team": ("工作队", "Team"),
     "cov_rep_note": ("备注", "Note"),
     "cov_rep_status": ("结果", "Result"),
-    "cov_rep_target_uid": ("对象编号", "Target id"),
     "cov_rep_target_name": ("匹配对象", "Matched target"),
     "cov_rep_distance_m": ("距离（米）", "Distance (m)"),
     "cov_hist_import_id": ("导入批次", "Import"),
