@@ -28,6 +28,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime-installed $@
 
 # Browser assets come from the npm registry at set-up time, never from a CDN at view time.
+FONTSOURCE := assets/node_modules/@fontsource/noto-sans-sc
 $(VENDOR): assets/package.json assets/package-lock.json
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor
@@ -35,6 +36,13 @@ $(VENDOR): assets/package.json assets/package-lock.json
 	cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
 	      assets/node_modules/leaflet/dist/images assets/node_modules/leaflet/LICENSE static/vendor/leaflet/
 	cp assets/node_modules/jquery/dist/jquery.min.js assets/node_modules/jquery/LICENSE.txt static/vendor/jquery/
+	# The CJK font: the two weights the pages use, woff2 only (the .woff fallbacks dropped).
+	mkdir -p static/vendor/noto-sans-sc/files
+	cat $(FONTSOURCE)/400.css $(FONTSOURCE)/700.css \
+	  | sed -E "s/, url\([^)]*\.woff\) format\('woff'\)//" > static/vendor/noto-sans-sc/noto-sans-sc.css
+	cp $(FONTSOURCE)/LICENSE static/vendor/noto-sans-sc/
+	cp $$(grep -o 'files/[^)]*\.woff2' static/vendor/noto-sans-sc/noto-sans-sc.css | sed 's|^|$(FONTSOURCE)/|') \
+	  static/vendor/noto-sans-sc/files/
 	touch $@
 
 assets: $(VENDOR)

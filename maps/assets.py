@@ -1,12 +1,15 @@
 """Serve every browser asset of the maps from the app itself: government intranets block CDNs.
 
 `make` installs the npm packages pinned in assets/package.json and copies them into
-static/vendor/, which Streamlit serves at /app/static/vendor/ (enableStaticServing).
+static/vendor/, which Streamlit serves at /app/static/vendor/ (enableStaticServing). That
+includes a CJK web font, so Chinese reads on machines without one (kiosks, projector PCs): the
+maps get it here, Streamlit's own pages through [[theme.fontFaces]] in .streamlit/config.toml.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +18,12 @@ import folium
 from branca.element import Element
 
 __all__ = [
+    "FONT_CSS",
+    "FONT_FAMILY",
     "LOCAL_ASSETS",
     "STATIC_URL",
     "VENDOR_DIR",
+    "font_faces",
     "inline_assets",
     "localise_assets",
     "missing_assets",
@@ -32,6 +38,18 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
 }
+# Noto Sans SC (OFL) from @fontsource: one @font-face per unicode-range slice and weight, so a
+# browser fetches only the slices holding the characters on the page.
+FONT_FAMILY = "Noto Sans SC"
+FONT_CSS = "noto-sans-sc/noto-sans-sc.css"
+FONT_LICENSE = "noto-sans-sc/LICENSE"
+# Leaflet's own stack first (Latin text looks as before), then the shipped CJK font.
+# `html body` outranks leaflet.css, which the map links after this rule.
+_MAP_FONT_STYLE = (
+    '<style>html body .leaflet-container { font-family: "Helvetica Neue", Arial, Helvetica, '
+    f'"{FONT_FAMILY}", sans-serif; }}</style>'
+)
+_FONT_ASSET = ("cjk_font", f"{STATIC_URL}/{FONT_CSS}")
 # folium's Map always lists these; they serve only bootstrap popups and awesome-marker icons,
 # which the atlas's maps do not use, so they are left out rather than fetched from a CDN.
 _UNUSED_DEFAULTS = frozenset(
@@ -48,23 +66,30 @@ _UNUSED_DEFAULTS = frozenset(
 
 
 def localise_assets(fmap: folium.Map) -> folium.Map:
-    """Point every element's JS/CSS at the app's own copies; ValueError for an unknown asset."""
+    """Point every element's JS/CSS at the app's own copies and give the map the CJK font;
+    ValueError for an unknown asset."""
     for element in _walk(fmap):
         for attribute in ("default_js", "default_css"):
             assets = getattr(element, attribute, None)
             if assets:
                 setattr(element, attribute, _localised(assets, element))
+    # A default_css of the map itself: streamlit-folium loads those and drops the header's links.
+    if _FONT_ASSET not in fmap.default_css:
+        fmap.default_css = [*fmap.default_css, _FONT_ASSET]
+    fmap.get_root().header.add_child(Element(_MAP_FONT_STYLE), name="cjk_font_stack")
     return fmap
 
 
 def inline_assets(page: str) -> str:
     """A rendered map page with every local asset written into it: one file that needs no server.
 
+    The CJK font (megabytes) is left out: the page names it, then falls back to system fonts.
     ValueError if an asset is not installed (run `make`) or the page still loads anything else.
     """
     missing = missing_assets()
     if missing:
         raise ValueError(f"map assets not installed (run `make`): {', '.join(missing)}")
+    page = page.replace(f'<link rel="stylesheet" href="{STATIC_URL}/{FONT_CSS}"/>', "")
     for path in LOCAL_ASSETS.values():
         url = f"{STATIC_URL}/{path}"
         content = (VENDOR_DIR / path).read_text(encoding="utf-8")
@@ -92,14 +117,51 @@ def _data_url(css_path: str, relative: str) -> str:
 
 
 def missing_assets() -> list[str]:
-    """Files the maps need that are not installed under static/vendor (run `make`)."""
-    return [path for path in LOCAL_ASSETS.values() if not (VENDOR_DIR / path).is_file()]
+    """Files the pages and maps need that are not installed under static/vendor (run `make`)."""
+    needed = [*LOCAL_ASSETS.values(), FONT_CSS, FONT_LICENSE]
+    if (VENDOR_DIR / FONT_CSS).is_file():
+        needed += [face["url"].removeprefix(f"{STATIC_URL}/") for face in font_faces()]
+    return [path for path in needed if not (VENDOR_DIR / path).is_file()]
+
+
+_FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}")
+_FONT_DESCRIPTOR = re.compile(r"([\w-]+)\s*:\s*([^;]+);")
+
+
+def font_faces() -> list[dict[str, str | int]]:
+    """The shipped font's faces as Streamlit's [[theme.fontFaces]] tables, in its CSS's order."""
+    path = VENDOR_DIR / FONT_CSS
+    stat = path.stat()
+    return [dict(face) for face in _parsed_faces(path, stat.st_mtime_ns, stat.st_size)]
+
+
+@functools.lru_cache(maxsize=1)
+def _parsed_faces(path: Path, mtime_ns: int, size: int) -> tuple[dict[str, str | int], ...]:
+    """The stylesheet's faces, parsed once per version of the file (the app checks every run)."""
+    css = path.read_text(encoding="utf-8")
+    faces = []
+    for block in _FONT_FACE.findall(css):
+        descriptors = dict(_FONT_DESCRIPTOR.findall(block))
+        file = re.search(r"url\(\./([^)]+\.woff2)\)", descriptors["src"]).group(1)
+        faces.append(
+            {
+                "family": FONT_FAMILY,
+                "url": f"{STATIC_URL}/{Path(FONT_CSS).parent.as_posix()}/{file}",
+                "weight": int(descriptors["font-weight"]),
+                "style": descriptors["font-style"].strip(),
+                "unicodeRange": descriptors["unicode-range"].strip(),
+            }
+        )
+    return tuple(faces)
 
 
 def _localised(assets: list[tuple[str, str]], element: Element) -> list[tuple[str, str]]:
     localised = []
     for name, url in assets:
         if name in _UNUSED_DEFAULTS:
+            continue
+        if (name, url) == _FONT_ASSET:  # added by an earlier call
+            localised.append(_FONT_ASSET)
             continue
         if name not in LOCAL_ASSETS:
             raise ValueError(

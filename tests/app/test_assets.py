@@ -6,7 +6,16 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from maps.assets import LOCAL_ASSETS, STATIC_URL, localise_assets, missing_assets
+from maps import assets
+from maps.assets import (
+    FONT_CSS,
+    FONT_FAMILY,
+    LOCAL_ASSETS,
+    STATIC_URL,
+    inline_assets,
+    localise_assets,
+    missing_assets,
+)
 from views.enclave import PAGE
 
 
@@ -25,3 +34,19 @@ def test_an_asset_the_app_does_not_serve_is_refused() -> None:
     MarkerCluster().add_to(fmap)
     with pytest.raises(ValueError, match="MarkerCluster needs asset"):
         localise_assets(fmap)
+
+
+def test_every_map_gets_the_cjk_font_but_the_offline_file_does_not_load_it() -> None:
+    page = localise_assets(localise_assets(folium.Map(tiles=None))).get_root().render()
+    head = page.split("<body>")[0]
+    assert head.count(f'href="{STATIC_URL}/{FONT_CSS}"') == 1
+    assert f'"{FONT_FAMILY}", sans-serif' in head
+    assert f"{STATIC_URL}/{FONT_CSS}" not in inline_assets(page)
+
+
+def test_a_missing_font_is_reported_like_a_missing_leaflet(monkeypatch, tmp_path) -> None:
+    for path in LOCAL_ASSETS.values():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("installed")
+    monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path)
+    assert FONT_CSS in missing_assets()
