@@ -29,7 +29,10 @@ def _coverage_page(browser, app_url: str, width: int, height: int):
     page.goto(f"{app_url}/coverage")
     wait_for_drawn_map(page)
     wait_until_idle(page)
-    page.locator("[data-testid='stDataFrame'] .dvn-scroller").first.wait_for()
+    # A grid, or on a phone the short tables shown instead (views.coverage.compact).
+    page.locator(
+        "[data-testid='stDataFrame'] .dvn-scroller, .coverage-compact table"
+    ).first.wait_for()
     page.wait_for_timeout(500)  # the grid sizes its columns once drawn
     return context, page
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from fieldwork.checkins import CHINA_TIME, REPORT_COLUMNS
 from fieldwork.visits import IMPORT_COLUMNS
+from ui.i18n import text
 from views.coverage.checkins import history_table, report_table
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -45,6 +46,16 @@ def test_the_report_has_chinese_headers_beijing_times_and_blanks() -> None:
     assert shown["结果"].tolist() == ["已记录", "无时间"]
     assert shown["文件中的位置"].tolist() == ["第 1 行", "第 2 个航点"]
     assert "None" not in shown.astype(str).to_numpy() and "nan" not in shown.astype(str).to_numpy()
+
+
+def test_the_report_names_the_matched_target_without_its_internal_id() -> None:
+    for lang in ("zh", "en"):
+        shown = report_table(_report_rows(), lang)
+        assert shown[text("cov_rep_target_name", lang)].tolist() == ["五十家子村", ""]
+        assert not any(
+            column in shown.columns for column in ("对象编号", "Target id", "target_uid")
+        )
+        assert "v1" not in shown.astype(str).to_numpy()  # the target's id is shown nowhere
 
 
 def test_the_report_in_english_has_english_headers() -> None:

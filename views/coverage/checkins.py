@@ -25,6 +25,7 @@ from geo.upload_worker import UploadCancelled, run_limited
 from ui.i18n import text
 from ui.messages import explain, plain_markdown
 from ui.upload_reading import session_left as _left
+from views.coverage.compact import compact_table, one_page, wide_and_narrow
 
 __all__ = ["DEFAULT_DAYS", "history_table", "render_checkin_import", "report_table"]
 
@@ -32,6 +33,9 @@ KEY = "coverage"
 DEFAULT_DAYS = Rule("visited").days  # the visited rule's default N
 # A point farther than this from every target matches nothing (households stand close together).
 DEFAULT_TOLERANCE_M = {"villages": 500, "households": 30, "communities": 100}
+# The columns a phone shows of the import report and of the import history.
+_PHONE_REPORT = ("source_row", "status", "target_name")
+_PHONE_HISTORY = ("imported_at", "file_name", "recorded")
 
 
 def render_checkin_import(
@@ -151,7 +155,13 @@ def _last_report(lang: str) -> None:
         st.caption(text("cov_none_newly", lang))
     rows = report_table(report.rows, lang)
     st.markdown(f"**{text('cov_report_title', lang)}**")
-    st.dataframe(rows, hide_index=True, width="stretch", height=min(36 * (len(rows) + 1) + 3, 360))
+    wide, narrow = wide_and_narrow("report")
+    wide.dataframe(
+        rows, hide_index=True, width="stretch", height=min(36 * (len(rows) + 1) + 3, 360)
+    )
+    with narrow:  # on a phone: where the point is in the file, what became of it, and whom it met
+        shown = one_page(rows, "report", lang)
+        compact_table(shown[[text(f"cov_rep_{c}", lang) for c in _PHONE_REPORT]])
     st.caption(text("cov_time_note", lang))
 
 
@@ -187,6 +197,8 @@ def report_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The import report as shown: headers in `lang`, Beijing times, blanks where nothing is."""
     shown = pd.DataFrame(index=rows.index)
     for column in rows.columns:
+        if column == "target_uid":  # an internal id: the matched target is shown by its name
+            continue
         values = rows[column]
         if column == "visited_at":
             values = _beijing(values)
@@ -229,6 +241,10 @@ def _history(store: VisitStore, lang: str) -> None:
     if imports.empty:
         return
     with st.expander(text("cov_history", lang)):
-        st.dataframe(history_table(imports, lang), hide_index=True, width="stretch")
+        shown = history_table(imports, lang)
+        wide, narrow = wide_and_narrow("history")
+        wide.dataframe(shown, hide_index=True, width="stretch")
+        with narrow:
+            compact_table(shown[[text(f"cov_hist_{c}", lang) for c in _PHONE_HISTORY]])
         st.caption(text("cov_time_note", lang))
         st.caption(text("cov_store", lang, path=getattr(store, "path", "")))

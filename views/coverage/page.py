@@ -11,7 +11,6 @@ import math
 from collections.abc import Callable
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from fieldwork.checkins import CHINA_TIME
@@ -21,14 +20,13 @@ from fieldwork.coverage import (
     TARGET_SETS,
     Rule,
     TargetSet,
-    coverage_by_township,
     evaluate,
     gap_list,
     gap_reason,
     get_target_set,
     load_targets,
 )
-from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_columns, gap_filename
+from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_filename
 from fieldwork.store import open_visit_store
 from fieldwork.visits import VisitStore
 from layers import get_layer
@@ -37,7 +35,9 @@ from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
 from ui.state import current_lang
 from views.coverage.checkins import DEFAULT_DAYS, render_checkin_import
+from views.coverage.compact import phone_style
 from views.coverage.map import coverage_map
+from views.coverage.tables import gap_table, township_table
 
 __all__ = ["render_coverage_page"]
 
@@ -52,6 +52,7 @@ def render_coverage_page() -> None:
     require_page("coverage", lang)
     st.title(text("cov_title", lang))
     st.caption(text("cov_intro", lang))
+    phone_style()  # on a phone the tables show a few wrapping columns instead of the full grid
     store = _store()
     target_set, rule, target_rate = _choose_rule(lang)
     scope = user_townships()  # a field team sees the townships it works in, nothing else
@@ -293,31 +294,7 @@ def _kpis(evaluated: gpd.GeoDataFrame, target_rate: float, lang: str) -> None:
 
 def _township_table(evaluated: gpd.GeoDataFrame, target_rate: float, lang: str) -> None:
     st.subheader(text("cov_table_title", lang))
-    table = coverage_by_township(evaluated, target_rate)
-    shown = pd.DataFrame(
-        {
-            text("cov_col_town", lang): table["town"],
-            text("cov_col_targets", lang): table["targets"],
-            text("cov_col_covered", lang): table["covered"],
-            text("cov_col_rate", lang): table["rate"] * 100,
-            text("cov_col_target_rate", lang): table["target_rate"] * 100,
-            text("cov_col_short", lang): table["short"],
-            text("cov_col_met", lang): table["met"],
-        }
-    )
-    rate_label = text("cov_col_rate", lang)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            rate_label: st.column_config.ProgressColumn(
-                rate_label, min_value=0, max_value=100, format="%.1f%%"
-            ),
-            text("cov_col_target_rate", lang): st.column_config.NumberColumn(format="%.0f%%"),
-            text("cov_col_met", lang): st.column_config.CheckboxColumn(width="small"),
-        },
-    )
+    township_table(evaluated, target_rate, lang)
 
 
 def _gaps(target_set: TargetSet, rule: Rule, evaluated: gpd.GeoDataFrame, lang: str) -> None:
@@ -326,13 +303,7 @@ def _gaps(target_set: TargetSet, rule: Rule, evaluated: gpd.GeoDataFrame, lang: 
     if gaps.empty:
         st.success(text("cov_no_gaps", lang))
         return
-    labels = gap_columns(lang)
-    st.dataframe(
-        pd.DataFrame(gaps[list(labels)]).rename(columns=labels),
-        hide_index=True,
-        width="stretch",
-        height=min(36 * (len(gaps) + 1) + 3, 420),
-    )
+    gap_table(gaps, lang)
     rule_text = _rule_text(rule, lang)
     for column, (fmt, export) in zip(
         st.columns(len(GAP_FORMATS)), GAP_FORMATS.items(), strict=True
