@@ -1,7 +1,7 @@
 """The 69 enclave (飞地) investment projects, by stage: for investment promoters."""
 
 from layers._common import NAME, NAME_EN, TOWN, TOWN_CODE, UID
-from layers.spec import Category, Field, LayerSpec, Style, Total
+from layers.spec import CardRow, Category, Field, LayerSpec, Style, Total
 
 LAYER = LayerSpec(
     key="enclave_projects",
@@ -53,6 +53,15 @@ LAYER = LayerSpec(
         ),
     ),
     tooltip=("name", "status", "invest_wan", "land_mu"),
+    # The presentation's site card: what an investor asks about, investment in 亿元 (million yuan).
+    card=(
+        CardRow("status"),
+        CardRow("industry"),
+        CardRow("invest_wan", unit_zh="亿元", unit_en="million yuan", scale=10_000, scale_en=100),
+        CardRow("land_mu"),
+        CardRow("jobs"),
+        CardRow("town"),
+    ),
     totals=(
         Total("count", "飞地项目", "Enclave projects", op="count", unit_zh="个", unit_en=""),
         Total(

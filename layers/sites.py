@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 
 from geo.stats import density, distances_km, feature_measures, nearest_km
 from layers import get_layer, load_layer
+from layers.formatting import format_figure
 from layers.landmarks import AIRPORT, CITY_CENTRE, TOWNSHIP_SEAT
 
-__all__ = ["SITE_FACT_COLUMNS", "SITE_LAYER", "fact_label", "site_facts", "site_frame"]
+__all__ = [
+    "SITE_FACT_COLUMNS",
+    "SITE_LAYER",
+    "CardLine",
+    "fact_label",
+    "site_card",
+    "site_facts",
+    "site_frame",
+]
 
 SITE_LAYER = "enclave_projects"
 SITE_FACT_COLUMNS = [
@@ -107,6 +118,37 @@ def site_facts(sites: gpd.GeoDataFrame) -> pd.DataFrame:
         index=sites.index,
     )
     return facts[SITE_FACT_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One line of a site's public card: label, value with its unit, and for the stage the
+    colour the map draws it in."""
+
+    label: str
+    value: str
+    color: str | None = None
+
+
+def site_card(uid: str, lang: str) -> tuple[str, list[CardLine]]:
+    """The site's name and its card (the rows the layer spec's `card` names), in `lang`."""
+    spec = get_layer(SITE_LAYER)
+    facts = site_facts(site_frame([uid])).iloc[0]
+    lines = []
+    for row in spec.card:
+        field = spec.field(row.field)
+        english = f"{row.field}_en"
+        value = facts[english if lang == "en" and english in facts else row.field]
+        if value is None or pd.isna(value) or value == "":
+            continue
+        if field.kind in ("int", "float"):
+            unit, scale = row.unit_and_scale(field, lang)
+            value = f"{format_figure(float(value) / scale)} {unit}".strip()
+        color = spec.style.color_for(facts[row.field]) if row.field == spec.style.by_field else None
+        lines.append(
+            CardLine(field.label_en if lang == "en" else field.label_zh, str(value), color)
+        )
+    return str(facts["name_en" if lang == "en" else "name"]), lines
 
 
 def _landmark(landmarks: gpd.GeoDataFrame, kind: str) -> gpd.GeoSeries:

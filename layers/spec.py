@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "GEOMETRY_KINDS",
     "TOTAL_OPS",
+    "CardRow",
     "Category",
     "Field",
     "LayerSpec",
@@ -127,6 +128,25 @@ class RelatedCount:
 
 
 @dataclass(frozen=True)
+class CardRow:
+    """One row of a feature's public card (the presentation's site card): a public field,
+    shown in its own unit or rescaled into another (万元 → 亿元: scale 10000)."""
+
+    field: str
+    unit_zh: str | None = None  # None: the field's own unit
+    unit_en: str | None = None
+    scale: float = 1.0
+    scale_en: float | None = None  # None: `scale` (English may count in another unit)
+
+    def unit_and_scale(self, field: Field, lang: str) -> tuple[str, float]:
+        """The unit the card shows `field` in, in `lang`, and what to divide its values by."""
+        if lang == "en":
+            unit = field.unit_en if self.unit_en is None else self.unit_en
+            return unit, self.scale if self.scale_en is None else self.scale_en
+        return (field.unit_zh if self.unit_zh is None else self.unit_zh), self.scale
+
+
+@dataclass(frozen=True)
 class LayerSpec:
     """One thematic layer, validated when built: every problem is named in one error."""
 
@@ -144,6 +164,7 @@ class LayerSpec:
     township_field: str | None = None  # field naming the township, by code or by name
     densities: tuple[str, ...] = ()  # numeric fields also shown per 亩 of the feature's area
     related: tuple[RelatedCount, ...] = ()
+    card: tuple[CardRow, ...] = ()  # what a public card of one feature shows, in this order
     illustrative: bool = True
     description_zh: str = ""
     description_en: str = ""
@@ -233,11 +254,17 @@ class LayerSpec:
             if f.english is not None and f.english not in self._by_name:
                 problems.append(f"field '{f.name}' names '{f.english}' as its English, not a field")
 
-        for name in self.tooltip:
-            if name not in self._by_name:
-                problems.append(f"tooltip field '{name}' is not a field")
-            elif not self._by_name[name].public:
-                problems.append(f"tooltip field '{name}' is internal and may not be shown")
+        for role, names in (("tooltip", self.tooltip), ("card", [r.field for r in self.card])):
+            for name in names:
+                if name not in self._by_name:
+                    problems.append(f"{role} field '{name}' is not a field")
+                elif not self._by_name[name].public:
+                    problems.append(f"{role} field '{name}' is internal and may not be shown")
+        for row in self.card:
+            if (row.unit_zh is None) != (row.unit_en is None) or min(
+                row.scale, row.scale_en or 1
+            ) <= 0:
+                problems.append(f"card field '{row.field}' needs both units or neither, scale > 0")
         return problems
 
     def _style_problems(self) -> list[str]:

@@ -43,6 +43,7 @@ DISPLAY_TOLERANCE_M = 0.3
 HIGHLIGHT_COLOR = "#00e5ff"
 PROPORTIONAL_MAX_RADIUS = 18
 LEGEND_OPEN_ROWS = 16  # a longer legend starts folded so it does not cover the map
+LARGE_LEGEND_ZOOM = 1.6  # a big screen's legend, read from across a meeting room
 # The extent a view must fit into, in screen pixels (the map is 600 px high, about as wide).
 VIEW_FIT_PX = 520
 
@@ -246,9 +247,14 @@ def highlight_group(frame: gpd.GeoDataFrame, *, datum: str = WGS84) -> folium.Fe
 
 
 def legend(
-    specs: Sequence[LayerSpec], lang: str, *, extra: Sequence[tuple[str, str]] = ()
+    specs: Sequence[LayerSpec],
+    lang: str,
+    *,
+    extra: Sequence[tuple[str, str]] = (),
+    large: bool = False,
 ) -> MacroElement:
-    """A legend box listing every layer on the map with its colours (all text escaped)."""
+    """A legend box listing every layer on the map with its colours (all text escaped); a
+    `large` one (for a big screen) is drawn bigger and starts open."""
     entries = []
     for spec in specs:
         title = html.escape(spec.title(lang))
@@ -262,14 +268,11 @@ def legend(
     entries += [_legend_row(color, html.escape(label)) for color, label in extra]
     # A <details> box, so the legend folds away where it covers the map; long ones start folded.
     summary = "Legend" if lang == "en" else "图例"
-    state = (
-        " open"
-        if len(entries) + sum(len(s.style.categories) for s in specs) <= LEGEND_OPEN_ROWS
-        else ""
-    )
-
+    rows = len(entries) + sum(len(s.style.categories) for s in specs)
+    state = " open" if large or rows <= LEGEND_OPEN_ROWS else ""
     return Legend(
-        f"<details{state}><summary style='cursor:pointer;font-weight:bold'>{summary}</summary>{''.join(entries)}</details>"
+        f"<details{state}><summary style='cursor:pointer;font-weight:bold'>{summary}</summary>{''.join(entries)}</details>",
+        zoom=LARGE_LEGEND_ZOOM if large else 1.0,
     )
 
 
@@ -312,10 +315,10 @@ class Legend(MacroElement):
 """
     )
 
-    def __init__(self, entries_html: str) -> None:
+    def __init__(self, entries_html: str, *, zoom: float = 1.0) -> None:
         super().__init__()
         self._name = "Legend"
-        self.style_json = json.dumps(_LEGEND_STYLE)
+        self.style_json = json.dumps(f"{_LEGEND_STYLE};zoom:{zoom:g}")
         self.html_json = json.dumps(entries_html)
 
 

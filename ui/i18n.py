@@ -79,7 +79,7 @@ _TEXT = {
     ),
     "presentation_title": ("双塔区飞地招商项目", "Shuangta District enclave investment sites"),
     "presentation_search": ("查找项目", "Find a site"),
-    "presentation_search_placeholder": ("输入项目名称…", "Type a site's name…"),
+    "presentation_search_placeholder": ("查找项目：输入名称…", "Find a site: type its name…"),
     "presentation_hint": (
         "点击地图上的项目，或在上方查找项目名称，查看项目概况。",
         "Click a site on the map, or find it by name above, to see its summary.",

@@ -31,7 +31,7 @@ from ui.panel import Selection
 from ui.state import current_basemap
 from ui.uploads_state import uploaded_keys
 
-__all__ = ["draw_map", "draw_page_map", "page_map"]
+__all__ = ["apply_click", "draw_map", "draw_page_map", "page_map"]
 
 
 def page_map(
@@ -43,8 +43,11 @@ def page_map(
     categories: tuple[str, ...],
     refinements: Refinements = (),
     uploaded: tuple[str, ...] = (),
+    *,
+    large_legend: bool = False,
 ) -> folium.Map:
-    """The page's map, built once per choice of language, basemap, filters and uploaded layers."""
+    """The page's map, built once per choice of language, basemap, filters and uploaded layers
+    (with a `large_legend` for a big screen)."""
     datum = BASEMAPS[basemap_key].datum
     frames = filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
@@ -75,7 +78,7 @@ def page_map(
     district.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     styled = [*context[1:2], *(get_layer(key) for key in (*page.layers, *uploaded))]
-    legend(styled, lang, extra=extra_legend).add_to(fmap)
+    legend(styled, lang, extra=extra_legend, large=large_legend).add_to(fmap)
     return localise_assets(fmap)
 
 
@@ -90,14 +93,19 @@ def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, 
     return bounds["minx"].min(), bounds["miny"].min(), bounds["maxx"].max(), bounds["maxy"].max()
 
 
-def draw_page_map(page: MapPage, lang: str, *, height: int) -> tuple[float, float] | None:
-    """The page's whole map (no filters) with click and highlight: for the presentation view."""
+def draw_page_map(
+    page: MapPage, lang: str, *, height: int, selectable: tuple[str, ...]
+) -> tuple[float, float] | None:
+    """The page's whole map (no filters), a large legend, and a click selecting only features of
+    the `selectable` layers: for the presentation view."""
     categories = (
         tuple(c.value for c in get_layer(page.category_layer).style.categories)
         if page.category_layer
         else ()
     )
-    return draw_map(page, lang, ALL, categories, (), height=height)
+    return draw_map(
+        page, lang, ALL, categories, (), height=height, selectable=selectable, large_legend=True
+    )
 
 
 def draw_map(
@@ -108,14 +116,26 @@ def draw_map(
     refinements: Refinements,
     *,
     height: int = MAP_HEIGHT_PX,
+    selectable: tuple[str, ...] | None = None,
+    large_legend: bool = False,
 ) -> tuple[float, float] | None:
-    """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84)."""
+    """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84).
+
+    A click selects a feature of any layer, or only of the `selectable` layers when given."""
     basemap, tile_url = current_basemap()
     # The component's value reaches session state before this run: a new click becomes the
     # selection first, so the highlight drawn below is already the clicked feature's.
-    clicked = _handle_click(page, st.session_state.get(state_key(page, "map")) or {}, basemap.datum)
+    clicked = apply_click(page, selectable)
     rendered = rendered_page_map(
-        page, lang, basemap.key, tile_url, township, categories, refinements, uploaded_keys()
+        page,
+        lang,
+        basemap.key,
+        tile_url,
+        township,
+        categories,
+        refinements,
+        uploaded_keys(),
+        large_legend=large_legend,
     )
     selection: Selection | None = st.session_state.get(state_key(page, "selection"))
     center, zoom = st.session_state.get(state_key(page, "view"), (None, None))
@@ -141,11 +161,22 @@ def rendered_page_map(
     categories: tuple[str, ...],
     refinements: Refinements = (),
     uploaded: tuple[str, ...] = (),
+    *,
+    large_legend: bool = False,
 ) -> RenderedMap:
     """The page's map rendered once per choice of language, basemap, filters and uploads."""
-    return render_map(
-        page_map(page, lang, basemap_key, tile_url, township, categories, refinements, uploaded)
+    built = page_map(
+        page,
+        lang,
+        basemap_key,
+        tile_url,
+        township,
+        categories,
+        refinements,
+        uploaded,
+        large_legend=large_legend,
     )
+    return render_map(built)
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
@@ -156,7 +187,19 @@ def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
     return highlight_group(frame[frame[spec.id_field] == selection.uid], datum=datum)
 
 
-def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, float] | None:
+def apply_click(
+    page: MapPage, selectable: tuple[str, ...] | None = None
+) -> tuple[float, float] | None:
+    """Make the map's latest click (already in session state) the page's selection, once: a
+    page may call it before drawing what depends on the selection. The clicked lon/lat."""
+    basemap, _ = current_basemap()
+    returned = st.session_state.get(state_key(page, "map")) or {}
+    return _handle_click(page, returned, basemap.datum, selectable)
+
+
+def _handle_click(
+    page: MapPage, returned: dict, datum: str, selectable: tuple[str, ...] | None
+) -> tuple[float, float] | None:
     drawing = returned.get("last_active_drawing")
     position = returned.get("last_object_clicked")
     if not drawing or not position:
@@ -168,7 +211,7 @@ def _handle_click(page: MapPage, returned: dict, datum: str) -> tuple[float, flo
         properties = drawing.get("properties") or {}
         layer = properties.get(FEATURE_LAYER_PROPERTY)
         uid = properties.get(FEATURE_ID_PROPERTY)
-        if uid and is_layer(layer):
+        if uid and is_layer(layer) and (selectable is None or layer in selectable):
             st.session_state[state_key(page, "selection")] = Selection(
                 layer, html.unescape(uid), clicked_at=(float(lon), float(lat))
             )

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers import load_layer
 from tests.app.browser import TIMEOUT_MS, wait_for_drawn_map
-from tests.app.panel import panel_text, panel_title
+from tests.app.panel import card_text, card_title
 from ui.audience import AUDIENCES, pages_for, server_audience
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -45,9 +45,10 @@ def test_presentation_view_answers_a_click_in_large_type_without_controls() -> N
     }
     app.run()
     assert not app.exception
-    assert site["name"] in panel_title(app)
-    assert "50,000" in panel_text(app)
-    assert len(app.selectbox) == 1  # only the sidebar's basemap: no filters, no search
+    assert card_title(app) == site["name"]
+    assert f"{site['invest_wan'] / 10_000:g} 亿元" in card_text(app)
+    # The sidebar's basemap and the site search: no filters, no downloads.
+    assert sorted(box.key for box in app.selectbox) == ["basemap:zh", "presentation:search"]
     assert not app.multiselect and not app.slider
     assert not app.get("download_button")
 
@@ -60,6 +61,7 @@ def test_a_promoter_server_has_no_internal_pages(promoter_url: str, offline_page
     links = navigation.inner_text()
     assert "招商展示" in links and "关于与数据" in links
     assert "总览" not in links and "脱贫与产业" not in links
-    offline_page.goto(f"{promoter_url}/poverty")  # editing the URL does not open it
-    offline_page.get_by_text("Page not found").wait_for(timeout=TIMEOUT_MS)
+    offline_page.goto(f"{promoter_url}/poverty")  # editing the URL does not open it: it says so
+    offline_page.get_by_text("此页面不对您开放").wait_for(timeout=TIMEOUT_MS)
+    assert offline_page.get_by_role("heading", name="脱贫与产业").count() == 0
     assert offline_page.outside_requests == []

@@ -12,7 +12,7 @@ from tests.app.browser import (
     wait_for_drawn_map,
     wait_until_idle,
 )
-from tests.app.panel import PANEL
+from tests.app.panel import CARD
 
 # Every site circle as drawn: id, container x, y, radius and whether Leaflet draws it last.
 CIRCLES_JS = """() => {
@@ -55,7 +55,7 @@ def _click(page, x: float, y: float) -> None:
 
 
 def _panel_title(page, expected: str) -> str:
-    heading = page.locator(PANEL).locator("h3")
+    heading = page.locator(CARD).locator("h2")
     heading.filter(has_text=expected).first.wait_for(timeout=TIMEOUT_MS)
     return heading.first.inner_text()
 
@@ -86,7 +86,7 @@ def test_a_click_selects_the_top_most_circle_under_the_pointer(app_url, browser)
         _click(page, *empty)
         wait_until_idle(page)
         page.wait_for_timeout(1000)
-        shown = page.locator(PANEL).locator("h3").all_inner_texts()
+        shown = page.locator(CARD).locator("h2").all_inner_texts()
         assert not any(name in text for text in shown for name in names.values()), shown
         page.screenshot(path="test-output/screenshots/presentation-empty-click.png")
 
