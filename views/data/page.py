@@ -8,6 +8,7 @@ features answer clicks in the panel like the atlas's own.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import folium
@@ -149,6 +150,43 @@ def _shown(name: str, chinese: dict[str, str], lang: str) -> str:
     return chinese.get(name, name)
 
 
+# geo.geometry's note on a repaired feature, and GEOS's reasons a geometry is invalid.
+_REPAIR_NOTE = re.compile(
+    r"row (?P<row>.+?): invalid (?P<kind>\w+) \((?P<reason>.*)\) repaired as (?P<fixed>\w+)"
+    r"(?:, dropping collapsed part\(s\): (?P<dropped>[^;]+))?(?P<empty>; nothing of it .*)?$"
+)
+_INVALID_ZH = {
+    "Self-intersection": "自相交",
+    "Ring Self-intersection": "环自相交",
+    "Too few points in geometry component": "点数太少",
+    "Too few distinct points in geometry component": "不同的点太少",
+    "Hole lies outside shell": "洞在外环之外",
+    "Holes are nested": "洞相互嵌套",
+    "Nested holes": "洞相互嵌套",
+    "Interior is disconnected": "内部不连通",
+    "Nested shells": "外环相互嵌套",
+    "Duplicate Rings": "环重复",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+    "Repeated Point": "重复点",
+}
+
+
+def _repair_note(note: str, lang: str) -> str:
+    """geo's note on one repaired feature, in `lang` (place and coordinates kept)."""
+    match = _REPAIR_NOTE.match(note)
+    if lang == "en" or match is None:
+        return note
+    reason, _, where = match["reason"].partition("[")
+    reason = _INVALID_ZH.get(reason, reason) + (f"，位置 {where.rstrip(']')}" if where else "")
+    kind, fixed = (_shown(match[k], _GEOMETRY_ZH, lang) for k in ("kind", "fixed"))
+    line = f"要素 {match['row']}：无效的{kind}（{reason}），已修复为{fixed}"
+    if match["dropped"]:
+        parts = match["dropped"].split(", ")
+        line += "，去掉退化的部分：" + "、".join(_shown(p, _GEOMETRY_ZH, lang) for p in parts)
+    return line + ("；修复后什么也不剩，几何现为空" if match["empty"] else "")
+
+
 def _report(report: UploadReport, lang: str) -> None:
     st.subheader(text("data_report", lang))
     types = "、".join(
@@ -179,7 +217,7 @@ def _report(report: UploadReport, lang: str) -> None:
         st.warning(f"**{text('data_notices', lang)}**\n\n{lines}")
     if report.repaired:
         with st.expander(f"{text('data_repaired', lang)}（{len(report.repaired)}）"):
-            st.text("\n".join(report.repaired))
+            st.text("\n".join(_repair_note(note, lang) for note in report.repaired))
     fields = pd.DataFrame(
         report.fields, columns=[text("data_field_name", lang), text("data_field_type", lang)]
     )
