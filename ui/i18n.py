@@ -217,7 +217,6 @@ _TEXT = {
     "cov_status_not_a_point": ("非点要素", "not a point"),
     "cov_report_title": ("导入报告", "Import report"),
     "cov_history": ("最近的导入", "Recent imports"),
-    "cov_store": ("走访记录保存在 {path}", "Visits are kept in {path}"),
     "cov_rate_target": ("目标 {rate}", "Target {rate}"),
     "cov_time_note": ("时间为北京时间。", "Times are Beijing time (UTC+8)."),
     "cov_rep_source_row": ("文件中的位置", "Place in file"),

@@ -56,9 +56,14 @@ GRID_HEADERS_JS = """() => [...document.querySelectorAll("[data-testid='stDataFr
 
 
 @pytest.fixture(scope="module")
-def coverage_url(tmp_path_factory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("visits") / "visits.sqlite"
-    with _served("internal", {"ATLAS_VISITS_DB": str(store)}, name="coverage-phone") as url:
+def visit_store(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("visits") / "visits.sqlite"
+
+
+@pytest.fixture(scope="module")
+def coverage_url(visit_store: Path) -> Iterator[str]:
+    environment = {"ATLAS_VISITS_DB": str(visit_store)}
+    with _served("internal", environment, name="coverage-phone") as url:
         yield url
 
 
@@ -107,7 +112,9 @@ def _check_ins(folder: Path) -> tuple[Path, list[str]]:
     return path, list(villages["name"])
 
 
-def test_the_coverage_tables_fit_a_phone(browser, coverage_url: str, tmp_path: Path) -> None:
+def test_the_coverage_tables_fit_a_phone(
+    browser, coverage_url: str, visit_store: Path, tmp_path: Path
+) -> None:
     context, page = _open(browser, coverage_url, 390, 844)
     try:
         assert page.evaluate(OVERFLOW_JS) == []
@@ -142,6 +149,7 @@ def test_the_coverage_tables_fit_a_phone(browser, coverage_url: str, tmp_path: P
         shown = report.inner_text()
         assert all(name in shown for name in names) and "区外" in shown
         _reachable(page, {"report": report, "history": _compact(page, "history")})
+        assert str(visit_store.parent) not in page.inner_text("body")  # no server path shown
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "coverage-phone-report-390x844.png"))
     finally:

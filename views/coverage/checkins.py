@@ -246,5 +246,4 @@ def _history(store: VisitStore, lang: str) -> None:
         wide.dataframe(shown, hide_index=True, width="stretch")
         with narrow:
             compact_table(shown[[text(f"cov_hist_{c}", lang) for c in _PHONE_HISTORY]])
-        st.caption(text("cov_time_note", lang))
-        st.caption(text("cov_store", lang, path=getattr(store, "path", "")))
+        st.caption(text("cov_time_note", lang))  # where the store lives is the server's own
