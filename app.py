@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from geo.errors import DataError
 from layers import check_layers
 from maps.assets import missing_assets
-from ui.access import allowed_pages
+from ui.access import allowed_pages, known_pages
 from ui.guard import run_page
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
@@ -40,24 +42,58 @@ if missing := missing_assets():
     st.error(text("assets_missing", lang, files=", ".join(missing)))
     st.stop()
 
-try:
-    allowed = allowed_pages(lang)  # who signed in, or the server's audience; never the URL
-except (ValueError, DataError) as error:
-    st.error(f"{text('audience_error', lang)}：{error}")
+
+def _refuse() -> None:
+    """What a page this session may not open shows in its place: a plain refusal."""
+    st.error(text("page_not_open", current_lang()))
+
+
+def _title(title_zh: str, title_en: str) -> str:
+    return title_en if lang == "en" else title_zh
+
+
+def _page(
+    path: str, title_zh: str, title_en: str, icon: str, url: str, pages: tuple[str, ...] | None
+) -> st.Page:
+    """A page of `pages` opens at its URL; any other page's URL is a hidden refusal."""
+    if url in (pages or ()):
+        return st.Page(path, title=_title(title_zh, title_en), icon=icon, url_path=url)
+    return st.Page(_refuse, title=_title(title_zh, title_en), url_path=url, visibility="hidden")
+
+
+def _navigation(pages: tuple[str, ...] | None) -> st.Page:
+    """Every page's URL is routable (no "Page not found"); only `pages` run their code."""
+    # The first page of `pages` is the menu's entry for the root URL; Streamlit serves a default
+    # page only there, so its own URL (a shared link) opens a hidden twin of it.
+    entries = [_page(*page, pages) for page in PAGES]
+    first = next((index for index, (*_, url) in enumerate(PAGES) if url in (pages or ())), None)
+    if first is None:
+        title = text("app_title", lang)
+        home = st.Page(_refuse, title=title, url_path="", default=True, visibility="hidden")
+        return st.navigation([home, *entries])
+    path, title_zh, title_en, icon, url = PAGES[first]
+    home = st.Page(path, title=_title(title_zh, title_en), icon=icon, url_path="", default=True)
+    twin = st.Page(path, title=_title(title_zh, title_en), url_path=url, visibility="hidden")
+    return st.navigation([*entries[:first], home, *entries[first + 1 :], twin])
+
+
+def _pages_or_stop(pages: Callable[[], tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """The pages `pages` finds; a misconfigured audience or users file stops with a message."""
+    try:
+        return pages()
+    except (ValueError, DataError) as error:
+        st.error(f"{text('audience_error', lang)}：{error}")
+        st.stop()
+
+
+known = _pages_or_stop(known_pages)  # who signed in on an earlier run, or the server's audience
+# Navigation comes before the sign-in form and its cookie component: a rerun the component asks
+# for before the browser knows its page would land on the root URL, losing the link's page.
+navigation = _navigation(known)
+# The sign-in form or the sign-out button; the pages come from the user, never from the URL.
+allowed = _pages_or_stop(lambda: allowed_pages(lang))
+if allowed != known:  # signed in or out in this run: navigation again, for the same URL (a
+    navigation = _navigation(allowed)  # rerun instead would drop the sign-in cookie being set)
+if allowed is None:  # the sign-in form is showing: the URL keeps its page for after sign-in
     st.stop()
-if allowed is None:  # the sign-in form is showing
-    st.stop()
-shown = [page for page in PAGES if page[4] in allowed]
-navigation = st.navigation(
-    [
-        st.Page(
-            path,
-            title=title_en if lang == "en" else title_zh,
-            icon=icon,
-            url_path=url,
-            default=index == 0,
-        )
-        for index, (path, title_zh, title_en, icon, url) in enumerate(shown)
-    ]
-)
 run_page(navigation, lang)  # a page's bug: a plain message here, the details in the server log

@@ -9,7 +9,16 @@ from ui.audience import pages_for, server_audience
 from ui.i18n import text
 from ui.signin import current_user, sign_in, sign_out_button, users_file
 
-__all__ = ["allowed_pages", "require_page", "user_townships"]
+__all__ = ["allowed_pages", "known_pages", "require_page", "user_townships"]
+
+
+def known_pages() -> tuple[str, ...] | None:
+    """The url paths this session may open as known before anything is drawn (the user who
+    signed in on an earlier run); None while nobody has. Navigation needs them first."""
+    if users_file() is None:
+        return pages_for(server_audience())
+    user = current_user()
+    return user.pages if user is not None else None
 
 
 def allowed_pages(lang: str) -> tuple[str, ...] | None:

@@ -1,5 +1,6 @@
 """Signed-in roles in a real browser: what each role's browser receives (pages, websocket
-messages, downloads) holds no internal field value, and pages outside the role do not exist."""
+messages, downloads) holds no internal field value, and a page outside the role, opened by
+its URL, says it is not open to them."""
 
 from __future__ import annotations
 
@@ -53,9 +54,9 @@ def test_a_promoter_receives_nothing_internal_and_no_other_page(
     recorder.chunks.append("\n".join(p.extract_text() for p in sheets.pages).encode())
     assert recorder.leaked(_internal_values()) == []
     # Editing the URL opens a new session, signed in again by the cookie: still a promoter,
-    # so the poverty page does not exist and the enclave page is shown instead.
+    # so the poverty page says it is not open to them and shows none of its content.
     page.goto(f"{signin_server}/poverty")
-    page.get_by_role("heading", name="飞地招商").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("此页面不对您开放").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_role("heading", name="脱贫与产业").count() == 0
 
     assert page.outside_requests == []
