@@ -43,11 +43,13 @@ LOCAL_ASSETS: dict[str, str] = {
 FONT_FAMILY = "Noto Sans SC"
 FONT_CSS = "noto-sans-sc/noto-sans-sc.css"
 FONT_LICENSE = "noto-sans-sc/LICENSE"
-# Leaflet's own stack first (Latin text looks as before), then the shipped CJK font.
+# The shipped font first (its Latin too), then Leaflet's own stack. With a system font ahead of
+# it, Chromium drew the CJK characters it met before their slice of the font had arrived as
+# boxes, and kept them so (the legend's 街道, 飞地项目): tests/app/test_cjk_font.py measures them.
 # `html body` outranks leaflet.css, which the map links after this rule.
 _MAP_FONT_STYLE = (
-    '<style>html body .leaflet-container { font-family: "Helvetica Neue", Arial, Helvetica, '
-    f'"{FONT_FAMILY}", sans-serif; }}</style>'
+    f'<style>html body .leaflet-container {{ font-family: "{FONT_FAMILY}", "Helvetica Neue", '
+    "Arial, Helvetica, sans-serif; }</style>"
 )
 _FONT_ASSET = ("cjk_font", f"{STATIC_URL}/{FONT_CSS}")
 # folium's Map always lists these; they serve only bootstrap popups and awesome-marker icons,

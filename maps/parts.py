@@ -44,6 +44,7 @@ HIGHLIGHT_COLOR = "#00e5ff"
 PROPORTIONAL_MAX_RADIUS = 18
 LEGEND_OPEN_ROWS = 16  # a longer legend starts folded so it does not cover the map
 LARGE_LEGEND_ZOOM = 1.6  # a big screen's legend, read from across a meeting room
+LARGE_LEGEND_MIN_MAP_PX = 700  # on a narrower map (a phone) the legend keeps its usual size
 # The extent a view must fit into, in screen pixels (the map is 600 px high, about as wide).
 VIEW_FIT_PX = 520
 
@@ -303,9 +304,11 @@ class Legend(MacroElement):
 {% macro script(this, kwargs) %}
 (function() {
     var legend = L.control({position: "bottomleft"});
-    legend.onAdd = function() {
+    legend.onAdd = function(map) {
         var div = L.DomUtil.create("div", "atlas-legend");
         div.setAttribute("style", {{ this.style_json }});
+        // A large legend only where the map is wide: on a phone it would cover the map.
+        div.style.zoom = map.getSize().x >= {{ this.large_from_px }} ? {{ this.zoom }} : 1;
         div.innerHTML = {{ this.html_json }};
         return div;
     };
@@ -318,7 +321,9 @@ class Legend(MacroElement):
     def __init__(self, entries_html: str, *, zoom: float = 1.0) -> None:
         super().__init__()
         self._name = "Legend"
-        self.style_json = json.dumps(f"{_LEGEND_STYLE};zoom:{zoom:g}")
+        self.style_json = json.dumps(_LEGEND_STYLE)
+        self.zoom = f"{zoom:g}"
+        self.large_from_px = LARGE_LEGEND_MIN_MAP_PX
         self.html_json = json.dumps(entries_html)
 
 

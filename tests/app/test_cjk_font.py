@@ -20,12 +20,18 @@ from tests.app.conftest import CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, ROOT
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
-# Only Latin fonts: DejaVu has no CJK glyph (an empty directory would do as well).
+# Only Latin fonts (no CJK glyph), with the system's rules (Arial and Helvetica → Liberation).
 _FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+<fontconfig>{dirs}<cachedir>{cache}</cachedir>
+<include ignore_missing="yes">/etc/fonts/conf.d</include></fontconfig>
 """
-LATIN_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+# Debian's Latin fonts that Chromium brings: Liberation stands in for Arial and Helvetica, so
+# a map's text meets a system font before the shipped one, as on a kiosk.
+LATIN_FONTS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/truetype/liberation"),
+)
 FIRST_LOAD_FONT_BYTES = 2_500_000
 
 # How many different pictures the characters of an element's text make in its computed font.
@@ -49,6 +55,26 @@ async (selector) => {
     return {characters: characters.length, pictures: pictures.size, family: style.fontFamily};
 }
 """
+# Every CJK character of an element's text as the page laid it out: [character, width / font
+# size]. A real glyph is a full em wide; Chromium's box for a character it could not draw
+# is about 0.6 em (a canvas check does not see this: it shapes the text afresh).
+LAID_OUT_WIDTHS_JS = """
+(selector) => {
+    const widths = [];
+    const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const size = parseFloat(getComputedStyle(node.parentElement).fontSize);
+        for (let i = 0; i < node.data.length; i++) {
+            if (node.data[i] < "\u4e00" || node.data[i] > "\u9fff") continue;
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            widths.push([node.data[i], range.getBoundingClientRect().width / size]);
+        }
+    }
+    return widths;
+}
+"""
 # The shipped family has faces the page itself loaded (before the test asked for any glyph).
 LOADED_FACES_JS = """
 async (family) => {
@@ -64,7 +90,8 @@ async (family) => {
 def cjk_less_page(browser, tmp_path: Path):
     """An offline page in a Chromium that sees no system CJK font."""
     conf = tmp_path / "fonts.conf"
-    conf.write_text(_FONTS_CONF.format(fonts=LATIN_FONTS, cache=tmp_path / "cache"))
+    dirs = "".join(f"<dir>{folder}</dir>" for folder in LATIN_FONTS if folder.is_dir())
+    conf.write_text(_FONTS_CONF.format(dirs=dirs, cache=tmp_path / "cache"))
     chromium = browser.browser_type.launch(
         executable_path=CHROMIUM,
         args=CHROMIUM_ARGS,
@@ -102,6 +129,26 @@ def _assert_real_glyphs(document, selector: str) -> None:
     assert drawn["pictures"] == drawn["characters"], drawn
 
 
+def _assert_laid_out_glyphs(document, selector: str) -> None:
+    """Every CJK character of `selector` was drawn a full em wide: none is a box."""
+    document.wait_for_timeout(2000)  # slices of the font the text needs arrive
+    widths = document.evaluate(LAID_OUT_WIDTHS_JS, selector)
+    assert len(widths) >= 2, widths
+    boxes = [character for character, width in widths if width < 0.9]
+    assert not boxes, f"drawn as boxes in {selector}: {''.join(boxes)}"
+
+
+def test_the_presentation_maps_large_legend_reads_without_a_system_cjk_font(
+    app_url: str, cjk_less_page
+) -> None:
+    page = cjk_less_page
+    page.goto(f"{app_url}/presentation")
+    wait_for_drawn_map(page)
+    _assert_laid_out_glyphs(map_frame(page), ".atlas-legend")
+    _assert_laid_out_glyphs(page, "h1")
+    assert page.outside_requests == []
+
+
 def test_chinese_reads_without_a_system_cjk_font(app_url: str, cjk_less_page) -> None:
     page = cjk_less_page
     page.goto(app_url)
@@ -114,6 +161,7 @@ def test_chinese_reads_without_a_system_cjk_font(app_url: str, cjk_less_page) ->
     )
     _assert_real_glyphs(frame, ".leaflet-control-layers-overlays label")
     _assert_real_glyphs(frame, ".leaflet-control details")  # the legend
+    _assert_laid_out_glyphs(frame, ".atlas-legend")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview-no-system-cjk-font.png"))
     assert page.outside_requests == []
