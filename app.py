@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.errors import DataError
 from layers import check_layers
-from maps.assets import missing_assets
+from maps.assets import FONT_CSS_URL, missing_assets
 from ui.access import allowed_pages, known_pages
 from ui.guard import run_page
 from ui.i18n import text
@@ -28,6 +28,9 @@ PAGES = (
 )
 
 st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", page_icon="🗺️", layout="wide")
+# The shipped CJK font's faces, for the theme's font (.streamlit/config.toml). A stylesheet, not
+# [[theme.fontFaces]]: Streamlit sends the theme again on every rerun (170 KB for 202 faces).
+st.html(f'<style>@import url("{FONT_CSS_URL}");</style>')
 render_sidebar()
 lang = current_lang()
 st.sidebar.markdown(f"**{text('app_title', lang)}**")

@@ -3,7 +3,8 @@
 `make` installs the npm packages pinned in assets/package.json and copies them into
 static/vendor/, which Streamlit serves at /app/static/vendor/ (enableStaticServing). That
 includes a CJK web font, so Chinese reads on machines without one (kiosks, projector PCs): the
-maps get it here, Streamlit's own pages through [[theme.fontFaces]] in .streamlit/config.toml.
+maps get it here, Streamlit's own pages from app.py (an @import of the same stylesheet) and the
+[theme.light]/[theme.dark] font in .streamlit/config.toml.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from branca.element import Element
 
 __all__ = [
     "FONT_CSS",
+    "FONT_CSS_URL",
     "FONT_FAMILY",
     "LOCAL_ASSETS",
     "STATIC_URL",
@@ -51,7 +53,8 @@ _MAP_FONT_STYLE = (
     f'<style>html body .leaflet-container {{ font-family: "{FONT_FAMILY}", "Helvetica Neue", '
     "Arial, Helvetica, sans-serif; }</style>"
 )
-_FONT_ASSET = ("cjk_font", f"{STATIC_URL}/{FONT_CSS}")
+FONT_CSS_URL = f"{STATIC_URL}/{FONT_CSS}"
+_FONT_ASSET = ("cjk_font", FONT_CSS_URL)
 # folium's Map always lists these; they serve only bootstrap popups and awesome-marker icons,
 # which the atlas's maps do not use, so they are left out rather than fetched from a CDN.
 _UNUSED_DEFAULTS = frozenset(
@@ -131,7 +134,7 @@ _FONT_DESCRIPTOR = re.compile(r"([\w-]+)\s*:\s*([^;]+);")
 
 
 def font_faces() -> list[dict[str, str | int]]:
-    """The shipped font's faces as Streamlit's [[theme.fontFaces]] tables, in its CSS's order."""
+    """The shipped font's faces (family, url, weight, style, unicodeRange), in its CSS's order."""
     path = VENDOR_DIR / FONT_CSS
     stat = path.stat()
     return [dict(face) for face in _parsed_faces(path, stat.st_mtime_ns, stat.st_size)]

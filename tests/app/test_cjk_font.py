@@ -146,6 +146,7 @@ def test_the_presentation_maps_large_legend_reads_without_a_system_cjk_font(
     wait_for_drawn_map(page)
     _assert_laid_out_glyphs(map_frame(page), ".atlas-legend")
     _assert_laid_out_glyphs(page, "h1")
+    _assert_laid_out_glyphs(page, "[data-testid='stSidebarNav']")
     assert page.outside_requests == []
 
 
@@ -155,6 +156,8 @@ def test_chinese_reads_without_a_system_cjk_font(app_url: str, cjk_less_page) ->
     wait_for_drawn_map(page)
     page.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
     _assert_real_glyphs(page, "h1")
+    for selector in ("h1", "[data-testid='stSidebarNav']", "[data-testid='stMetricLabel']"):
+        _assert_laid_out_glyphs(page, selector)
     frame = map_frame(page)
     frame.locator(".leaflet-control-layers-overlays label").first.wait_for(
         state="attached", timeout=TIMEOUT_MS
@@ -181,10 +184,24 @@ def test_the_font_leaves_the_dark_theme_to_the_viewer(app_url: str, offline_page
     assert background != "rgb(255, 255, 255)", "a dark system setting got the light theme"
 
 
-def test_streamlit_theme_lists_every_face_of_the_shipped_font() -> None:
+def test_the_theme_names_the_font_and_leaves_its_faces_to_the_stylesheet() -> None:
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))["theme"]
     for base in ("light", "dark"):
         assert theme[base]["font"] == f'"Source Sans", "{FONT_FAMILY}"'
-    assert theme["fontFaces"] == font_faces(), (
-        "regenerate [[theme.fontFaces]] in .streamlit/config.toml from maps.assets.font_faces()"
-    )
+    assert "fontFaces" not in theme  # Streamlit would send them again on every rerun
+    assert len(font_faces()) == 202  # the stylesheet app.py imports holds them all
+
+
+def test_a_rerun_does_not_send_the_font_again(app_url: str, offline_page) -> None:
+    """A click's rerun sends the page's changes, not the font's 202 faces (170 KB each run)."""
+    page = offline_page
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(len(data))))
+    page.goto(f"{app_url}/about")
+    page.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    frames.clear()
+    page.get_by_text("English").first.click()
+    page.locator("h1").filter(has_text="About").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    assert frames and max(frames) < 40_000, f"largest message of a rerun: {max(frames)} bytes"
