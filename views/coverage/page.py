@@ -33,6 +33,7 @@ from layers import get_layer
 from ui.access import require_page, user_townships
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
+from ui.page import COMPACT_HEADER_STYLE
 from ui.state import current_lang
 from views.coverage.checkins import DEFAULT_DAYS, render_checkin_import
 from views.coverage.compact import phone_style
@@ -50,13 +51,19 @@ def render_coverage_page() -> None:
     """The whole page."""
     lang = current_lang()
     require_page("coverage", lang)
+    st.html(COMPACT_HEADER_STYLE)
     st.title(text("cov_title", lang))
     st.caption(text("cov_intro", lang))
     phone_style()  # on a phone the tables show a few wrapping columns instead of the full grid
     store = _store()
-    target_set, rule, target_rate = _choose_rule(lang)
+    target_set, chosen, target_rate = _choose_rule(lang)
+    # A custom rule's parameters beside the township: less to scroll past before the map.
+    parameters, townships = st.columns([3, 2], vertical_alignment="bottom")
+    with parameters:
+        rule = chosen if isinstance(chosen, Rule) else _rule_parameters(chosen, lang)
     scope = user_townships()  # a field team sees the townships it works in, nothing else
-    township = _choose_township(target_set, lang, scope)
+    with townships:
+        township = _choose_township(target_set, lang, scope)
     now = dt.datetime.now(dt.UTC)
     evaluated = _evaluated(target_set, rule, store, now, township, scope)
     _kpis(evaluated, target_rate, lang)
@@ -96,7 +103,8 @@ def _remembered(widget: Callable, name: str, lang: str, default: object, **optio
     return widget(key=key, on_change=remember, **initial, **options)
 
 
-def _choose_rule(lang: str) -> tuple[TargetSet, Rule, float]:
+def _choose_rule(lang: str) -> tuple[TargetSet, Rule | str, float]:
+    """The target set, the preset's rule or the kind of rule chosen, and the target rate."""
     presets = {preset.key: preset for preset in PRESETS}
     top = st.columns([3, 2, 2, 2])
     choice = _remembered(
@@ -147,7 +155,7 @@ def _choose_rule(lang: str) -> tuple[TargetSet, Rule, float]:
         max_value=100,
         step=5,
     )
-    return target_set, _rule_parameters(kind, lang), rate / 100
+    return target_set, kind, rate / 100
 
 
 def _rule_parameters(kind: str, lang: str) -> Rule:
