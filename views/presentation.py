@@ -26,6 +26,7 @@ SEARCH_KEY = "presentation:search"
 SHOWCASE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3.5rem 1.5rem 1rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.25rem; padding: 0.25rem 0; }
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] h1 { font-size: 1.5rem; } }
 </style>"""
 
 
