@@ -40,7 +40,7 @@ def test_every_map_gets_the_cjk_font_but_the_offline_file_does_not_load_it() -> 
     page = localise_assets(localise_assets(folium.Map(tiles=None))).get_root().render()
     head = page.split("<body>")[0]
     assert head.count(f'href="{STATIC_URL}/{FONT_CSS}"') == 1
-    assert f'"{FONT_FAMILY}", sans-serif' in head
+    assert f'font-family: "{FONT_FAMILY}", "Helvetica Neue"' in head  # the shipped font first
     assert f"{STATIC_URL}/{FONT_CSS}" not in inline_assets(page)
 
 
