@@ -22,7 +22,9 @@ from layers import (
     aixin_base,
     closed_communities,
     district,
+    employers,
     enclave_projects,
+    exit_std,
     greenhouses,
     household_projects,
     households,
@@ -37,6 +39,9 @@ from layers import (
     sweet_potato,
     townships,
     villages,
+    welfare_posts,
+    workers,
+    workshops,
 )
 from layers.spec import Category, Field, LayerSpec, LayerSpecError, Style, Total
 
@@ -86,6 +91,11 @@ LAYERS: tuple[LayerSpec, ...] = (
     night_lines.LAYER,
     night_circles.LAYER,
     closed_communities.LAYER,
+    employers.LAYER,
+    welfare_posts.LAYER,
+    workshops.LAYER,
+    workers.LAYER,
+    exit_std.LAYER,
 )
 REGISTRY: dict[str, LayerSpec] = {spec.key: spec for spec in LAYERS}
 if len(REGISTRY) != len(LAYERS):

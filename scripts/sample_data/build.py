@@ -9,6 +9,7 @@ from geo.io import read_vector
 from layers.report import published_figures
 from scripts.sample_data.common import SOURCES
 from scripts.sample_data.enclave import enclave_projects_layer
+from scripts.sample_data.jobs import jobs_layers
 from scripts.sample_data.night import night_economy_layers
 from scripts.sample_data.park_and_fields import aixin_base_layer, park_layers, sweet_potato_layer
 from scripts.sample_data.places import (
@@ -56,6 +57,7 @@ def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
         "enclave_projects": enclave_projects_layer(figures, townships),
         **night_economy_layers(river),
         "closed_communities": closed_communities_layer(figures, townships),
+        **jobs_layers(figures, townships, villages, households),
     }
     built = {}
     for key, frame in layers.items():
