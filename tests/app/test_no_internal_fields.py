@@ -63,7 +63,9 @@ def recorded(offline_page):
 
 def test_internal_values_exist_to_be_looked_for() -> None:
     secrets = _internal_values()
-    assert len(secrets) > 4146  # household ids, enclave contacts and notes
+    assert len(secrets) > 4146 + 3834  # household and worker ids, enclave contacts and notes
+    assert set(load_layer("households")["hh_id"]) <= secrets
+    assert set(load_layer("workers")["wk_id"]) <= secrets  # the jobs layer's person ids
 
 
 def test_no_internal_value_reaches_the_browser(app_url: str, recorded) -> None:

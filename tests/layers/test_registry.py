@@ -120,3 +120,16 @@ def test_internal_fields_are_declared_where_pages_must_withhold_them() -> None:
     assert internal["households"] == {"hh_id"}
     assert internal["household_projects"] == {"hh_id"}
     assert internal["enclave_projects"] == {"contact", "notes"}
+    assert internal["workers"] == {"wk_id", "hh_id"}  # person rows: synthetic ids, internal
+    for key in ("employers", "welfare_posts", "workshops", "exit_std"):
+        assert internal[key] == set(), key  # sites and counts, no person in them
+
+
+def test_no_public_field_holds_a_registered_person_or_household_id() -> None:
+    ids = set(load_layer("households")["hh_id"]) | set(load_layer("workers")["wk_id"])
+    for spec in LAYERS:
+        frame = load_layer(spec.key)
+        for field in spec.public_fields:
+            if field.kind == "text":
+                leaked = set(frame[field.name].dropna().astype(str)) & ids
+                assert not leaked, f"{spec.key}.{field.name} holds ids such as {sorted(leaked)[:3]}"
