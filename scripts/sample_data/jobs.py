@@ -10,6 +10,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from scripts.sample_data.common import (
     SEED,
@@ -47,6 +49,8 @@ _WORKSHOP_KINDS = ("服装加工", "扫帚编织")
 _EXAMPLE_EMPLOYER = "朝阳凌凌水泥"
 _EXAMPLE_VILLAGE = "长宝营子村"
 _HOUSEHOLD_COLUMNS = ["hh_id", "town_code", "town", "village"]
+# Points stay this far (m) inside their township, so no reprojection moves one across its border.
+_BORDER_MARGIN = 10.0
 
 
 def channel_counts(figures: dict[str, int]) -> dict[str, int]:
@@ -73,13 +77,14 @@ def jobs_layers(
     employers = read_source_csv("employers_named.csv")
     people = _people(rng, figures["jobs_capable_poor"], households)
     _assign_channels(rng, figures, people, employers)
-    workshops = _workshops_layer(townships, villages, people)
+    inner = {t.code: t.area.buffer(-_BORDER_MARGIN) for t in townships}
+    workshops = _workshops_layer(inner, villages, people)
     return {
         "employers": _employers_layer(rng, townships, employers, people),
-        "welfare_posts": _posts_layer(rng, townships, villages, people),
+        "welfare_posts": _posts_layer(rng, inner, villages, people),
         "workshops": workshops,
-        "workers": _workers_layer(rng, figures, townships, people, households),
-        "exit_std": _exit_layer(rng, figures, townships, villages, households),
+        "workers": _workers_layer(rng, figures, inner, people, households),
+        "exit_std": _exit_layer(rng, figures, inner, villages, households),
     }
 
 
@@ -117,7 +122,7 @@ def _assign_channels(
 
 
 def _workshops_layer(
-    townships: list[Township], villages: gpd.GeoDataFrame, people: pd.DataFrame
+    inner: dict[str, BaseGeometry], villages: gpd.GeoDataFrame, people: pd.DataFrame
 ) -> gpd.GeoDataFrame:
     """One workshop per township with home-based workers, at the village most of them live in;
     each of those people gets its name in `people["workshop"]`."""
@@ -140,8 +145,7 @@ def _workshops_layer(
                 "jobs": len(local),
             }
         )
-        township = township_by_code(townships, code)
-        points.append(_near(township, village.geometry, 150, number))
+        points.append(_near(inner[code], village.geometry, 150, number))
     return metric_frame(rows, points)
 
 
@@ -176,7 +180,7 @@ def _employers_layer(
 
 def _posts_layer(
     rng: np.random.Generator,
-    townships: list[Township],
+    inner: dict[str, BaseGeometry],
     villages: gpd.GeoDataFrame,
     people: pd.DataFrame,
 ) -> gpd.GeoDataFrame:
@@ -196,15 +200,14 @@ def _posts_layer(
                 "posts": int(posts[village.name]),
             }
         )
-        township = township_by_code(townships, village.town_code)
-        points.append(points_near(rng, township.area, village.geometry, 120, 1)[0])
+        points.append(points_near(rng, inner[village.town_code], village.geometry, 120, 1)[0])
     return metric_frame(rows, points)
 
 
 def _workers_layer(
     rng: np.random.Generator,
     figures: dict[str, int],
-    townships: list[Township],
+    inner: dict[str, BaseGeometry],
     people: pd.DataFrame,
     households: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
@@ -234,15 +237,14 @@ def _workers_layer(
             }
         )
         home = households.geometry.iloc[person.owner]
-        township = township_by_code(townships, person.town_code)
-        points.append(points_near(rng, township.area, home, 15, 1)[0])
+        points.append(points_near(rng, inner[person.town_code], home, 15, 1)[0])
     return metric_frame(rows, points)
 
 
 def _exit_layer(
     rng: np.random.Generator,
     figures: dict[str, int],
-    townships: list[Township],
+    inner: dict[str, BaseGeometry],
     villages: gpd.GeoDataFrame,
     households: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
@@ -266,12 +268,11 @@ def _exit_layer(
                 "lowinc_ok": int(low_ok),
             }
         )
-        township = township_by_code(townships, village.town_code)
-        points.append(points_near(rng, township.area, village.geometry, 120, 1)[0])
+        points.append(points_near(rng, inner[village.town_code], village.geometry, 120, 1)[0])
     return metric_frame(rows, points)
 
 
-def _near(township: Township, anchor, spread: float, salt: int):
-    """A point near `anchor` inside the township, from its own seeded generator."""
+def _near(region: BaseGeometry, anchor: Point, spread: float, salt: int) -> Point:
+    """A point near `anchor` inside `region`, from its own seeded generator."""
     rng = np.random.default_rng(SEED + 40 + salt)
-    return points_near(rng, township.area, anchor, spread, 1)[0]
+    return points_near(rng, region, anchor, spread, 1)[0]
