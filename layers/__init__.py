@@ -187,6 +187,9 @@ def total_value(total: Total, frame: gpd.GeoDataFrame) -> float:
     """`total` computed from `frame` (0 for no features), in the total's unit."""
     if frame.empty:
         return 0.0
+    if total.op == "share_where":  # a rate: the features counted, per 100 features
+        counted = summarise(frame, "count_where", total.field, total.equals)
+        return 100.0 * counted / len(frame) / total.scale
     return float(summarise(frame, total.op, total.field, total.equals)) / total.scale
 
 

@@ -288,7 +288,9 @@ def _rollup_rows(per_zone) -> pd.DataFrame:
             zone_key="code",
             sum_fields=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
             count_where=[
-                (f"where_{t.key}", t.field, t.equals) for t in spec.totals if t.op == "count_where"
+                (f"where_{t.key}", t.field, t.equals)
+                for t in spec.totals
+                if t.op in ("count_where", "share_where")
             ],
             distinct=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
         )
@@ -300,6 +302,9 @@ def _rollup_rows(per_zone) -> pd.DataFrame:
 
 def _zone_total(total: Total, zone: pd.Series) -> float:
     """A total's value in one zone from a per-zone roll-up's columns, in the total's unit."""
+    if total.op == "share_where":  # a rate of the zone's features (0 where it has none)
+        count = float(zone["count"])
+        return 100.0 * float(zone[f"where_{total.key}"]) / count / total.scale if count else 0.0
     column = {
         "count": "count",
         "sum": total.field,

@@ -22,8 +22,18 @@ GEOMETRY_KINDS = ("point", "line", "polygon")
 FIELD_KINDS = ("text", "int", "float", "bool")
 NUMERIC_KINDS = ("int", "float")
 # count: features; sum: a numeric field; distinct: distinct values of a field;
-# count_where: features whose field equals `equals`; area_mu / area_km2 / length_km: measured geometry.
-TOTAL_OPS = ("count", "sum", "distinct", "count_where", "area_mu", "area_km2", "length_km")
+# count_where: features whose field equals `equals`; share_where: their share of all features (%);
+# area_mu / area_km2 / length_km: measured geometry.
+TOTAL_OPS = (
+    "count",
+    "sum",
+    "distinct",
+    "count_where",
+    "share_where",
+    "area_mu",
+    "area_km2",
+    "length_km",
+)
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DBF_NAME_LIMIT = 10
@@ -288,7 +298,7 @@ class LayerSpec:
             if total.op not in TOTAL_OPS:
                 problems.append(f"total '{total.key}' has op '{total.op}', not one of {TOTAL_OPS}")
                 continue
-            needs_field = total.op in ("sum", "distinct", "count_where")
+            needs_field = total.op in ("sum", "distinct", "count_where", "share_where")
             if needs_field and total.field not in self._by_name:
                 problems.append(
                     f"total '{total.key}' names field '{total.field}', which is not a field"
@@ -298,7 +308,7 @@ class LayerSpec:
             )
             if total.op == "sum" and total.field in self._by_name and not numeric:
                 problems.append(f"total '{total.key}' sums non-numeric field '{total.field}'")
-            if total.op == "count_where" and total.equals is None:
+            if total.op in ("count_where", "share_where") and total.equals is None:
                 problems.append(f"total '{total.key}' needs a value to count ('equals')")
             if total.op in ("area_mu", "area_km2") and self.geometry != "polygon":
                 problems.append(f"total '{total.key}' measures area of a {self.geometry} layer")

@@ -19,6 +19,13 @@ def _yes(key: str, label_zh: str, label_en: str, field: str) -> Total:
     return Total(key, label_zh, label_en, op="count_where", field=field, equals="是", unit_zh="人")
 
 
+def _channel(key: str, channel: str, label_zh: str, label_en: str) -> Total:
+    """People employed through one channel (the report's figure where it names one)."""
+    return Total(
+        key, label_zh, label_en, op="count_where", field="channel", equals=channel, unit_zh="人"
+    )
+
+
 LAYER = LayerSpec(
     key="workers",
     title_zh="有劳动能力贫困人口就业",
@@ -48,6 +55,16 @@ LAYER = LayerSpec(
     totals=(
         Total("count", "有劳动能力贫困人口", "Capable poor people", op="count", unit_zh="人"),
         _yes("employed", "已就业", "Employed", "employed"),
+        Total(
+            "rate",
+            "就业率",
+            "Employment rate",
+            op="share_where",
+            field="employed",
+            equals="是",
+            unit_zh="%",
+            unit_en="%",
+        ),
         _yes("trained", "接受培训", "Trained", "trained"),
         Total(
             "in_district",
@@ -67,6 +84,12 @@ LAYER = LayerSpec(
             equals="市外",
             unit_zh="人",
         ),
+        _channel("enterprise", "企业安置", "企业安置就业", "Placed with enterprises"),
+        _channel("institution", "事业编制", "事业编制安置", "Graduates in public institutions"),
+        _channel("welfare", "公益性岗位", "公益性岗位就业", "In public-welfare posts"),
+        _channel("workshop", "扶贫车间", "扶贫车间居家就业", "Home-based, through workshops"),
+        _channel("mutual_aid", "互助就业", "互助就业", "Mutual-aid employment"),
+        _channel("other", "其他（未细分）", "其他就业（报道未细分）", "Other (not broken down)"),
     ),
     township_field="town_code",
     description_zh=(
