@@ -1,8 +1,9 @@
 """Check-ins brought back from the field: read, convert, match to targets, record, report.
 
 A check-in file is a phone form's CSV, GPX waypoints or tracks, GeoJSON or KML.  Every point
-is matched to the nearest target within a tolerance and recorded as a visit (time, team, note)
-in the visit store, all in one transaction.  Every point the file holds appears in the report
+is matched to the nearest target within a tolerance (or, where it names a target's id, to that
+target if within the tolerance: people of one household stand close together) and recorded as a
+visit (time, team, note) in the visit store, all in one transaction.  Every point the file holds appears in the report
 with what became of it: recorded, duplicate, outside the district, matching no target, no time,
 or not a point.  Nothing is dropped silently.
 """
@@ -59,6 +60,7 @@ REPORT_COLUMNS = [
 _TIME_COLUMNS = ("time", "visited_at", "timestamp", "datetime", "签到时间", "走访时间", "时间")
 _TEAM_COLUMNS = ("team", "工作队", "队伍", "小组")
 _NOTE_COLUMNS = ("note", "notes", "备注", "desc", "description", "comment", "name")
+_ID_COLUMNS = ("target_uid", "对象编号", "编号")  # the target visited, by its id
 _DATUM_COLUMNS = ("datum", "坐标系", "coord_sys")
 _DATUM_WORDS = {
     WGS84: ("wgs84", "wgs-84", "wgs 84", "gps", "cgcs2000", "4326"),
@@ -106,6 +108,7 @@ def read_checkins(
             "visited_at": _times(points, columns),
             "team": _text_column(points, columns, _TEAM_COLUMNS),
             "note": _text_column(points, columns, _NOTE_COLUMNS),
+            "target_id": _text_column(points, columns, _ID_COLUMNS),
             "datum": _datums(points, columns, datum, label),
         },
         geometry=points.geometry,
@@ -351,18 +354,40 @@ def _nearest_targets(
     tolerance_m: float,
     townships: Sequence[str] | None,
 ) -> pd.DataFrame:
+    """Per point, the nearest target within the tolerance; the named one where it names one."""
     targets = load_targets(target_set)
     if townships is not None:
         targets = targets[targets["town_code"].isin(townships)]
     targets = to_metric(targets[["uid", "name", "geometry"]])
     metric = to_metric(points[["geometry"]])
+    named = points.get("target_id", pd.Series("", index=points.index)).ne("")
     joined = gpd.sjoin_nearest(
-        metric, targets, how="inner", max_distance=tolerance_m, distance_col="distance_m"
+        metric[~named], targets, how="inner", max_distance=tolerance_m, distance_col="distance_m"
     )
     joined = joined.sort_values("distance_m", kind="stable")
     joined = joined[~joined.index.duplicated(keep="first")]
-    joined["distance_m"] = joined["distance_m"].round(1)
-    return joined[["uid", "name", "distance_m"]]
+    found = pd.concat([joined, _named_targets(metric[named], points["target_id"], targets)])
+    found = found[found["distance_m"] <= tolerance_m]
+    found["distance_m"] = found["distance_m"].round(1)
+    return found[["uid", "name", "distance_m"]]
+
+
+def _named_targets(
+    metric: gpd.GeoDataFrame, ids: pd.Series, targets: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """The target each point names by id (those it names among `targets`), with the distance."""
+    by_uid = targets.set_index("uid")
+    wanted = ids[metric.index]
+    known = wanted.isin(by_uid.index)
+    chosen = by_uid.loc[wanted[known]]
+    return pd.DataFrame(
+        {
+            "uid": wanted[known].to_numpy(),
+            "name": chosen["name"].to_numpy(),
+            "distance_m": metric[known].distance(chosen.geometry, align=False).to_numpy(),
+        },
+        index=metric.index[known],
+    )
 
 
 def _mark_duplicates_in_file(rows: pd.DataFrame) -> None:

@@ -1,8 +1,11 @@
-"""Coverage checks: which targets (villages, households, communities, 街道) a rule counts as covered.
+"""Coverage checks: which targets (villages, households, communities, 街道, registered poor people
+able to work) a rule counts as covered.
 
 A target set names the layer its targets come from and the rules that apply to it; a rule is
 one of: covered by a pairing project, visited within N days, within X metres of a programme
-site, or (for 街道) holding at least K demonstration communities.  Evaluating a rule gives every
+site, or (for 街道) holding at least K demonstration communities; for people able to work,
+employed, employed in the district, trained, or employment confirmed by a visit within N days
+(fieldwork.employment).  Evaluating a rule gives every
 target a `covered` flag and the `measure` behind it (days since the last visit, metres to the
 nearest site, demonstration communities counted), from which rates, gap lists and reasons follow.
 """
@@ -17,6 +20,13 @@ from datetime import datetime
 import geopandas as gpd
 import pandas as pd
 
+from fieldwork.employment import (
+    EMPLOYMENT_FIELDS,
+    EMPLOYMENT_RULES,
+    days_since_confirmation,
+    employment_reason,
+    holds,
+)
 from geo.crs import to_metric
 from geo.stats import coverage_rate
 from layers import get_layer, load_layer
@@ -27,6 +37,7 @@ __all__ = [
     "RULE_KINDS",
     "SITE_LAYERS",
     "TARGET_SETS",
+    "VISIT_RULES",
     "Preset",
     "Rule",
     "TargetSet",
@@ -38,7 +49,8 @@ __all__ = [
     "load_targets",
 ]
 
-RULE_KINDS = ("pairing", "visited", "near_site", "at_least_k")
+RULE_KINDS = ("pairing", "visited", "near_site", "at_least_k", *EMPLOYMENT_RULES)
+VISIT_RULES = ("visited", "confirmed")  # the rules that read the recorded visits
 # Programme sites a target may be near: the poverty-alleviation layers with places to visit.
 SITE_LAYERS = (
     "industry_projects",
@@ -65,6 +77,7 @@ class TargetSet:
     name_field: str
     village_field: str | None = None
     keep: tuple[str, str] | None = None  # (field, value): only features whose field equals value
+    carry: tuple[str, ...] = ()  # fields of the layer the rules read, kept with the targets
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -100,6 +113,17 @@ TARGET_SETS: tuple[TargetSet, ...] = (
         ("at_least_k",),
         "name",
         keep=("kind", "街道"),
+    ),
+    # Person rows: the synthetic feature id stands for the person; no name, no household id.
+    TargetSet(
+        "workers",
+        "有劳动能力的贫困人口",
+        "Registered poor people able to work",
+        "workers",
+        ("employed", "in_district", "trained", "confirmed", "visited"),
+        "uid",
+        "village",
+        carry=EMPLOYMENT_FIELDS,
     ),
 )
 
@@ -156,6 +180,14 @@ PRESETS: tuple[Preset, ...] = (
         Rule("at_least_k", k=published_figure("demo_communities_per_street")),
         1.0,
     ),
+    Preset(
+        "employed_all_workers",
+        f"{published_figure('jobs_capable_poor')} 名有劳动能力的贫困人口全部就业",
+        f"All {published_figure('jobs_capable_poor')} poor people able to work employed",
+        "workers",
+        Rule("employed"),
+        published_figure("jobs_employment_rate") / 100,
+    ),
 )
 
 
@@ -191,6 +223,8 @@ def load_targets(target_set: TargetSet) -> gpd.GeoDataFrame:
     )
     if "pairing" in target_set.rules:
         targets[PAIRING_FIELD] = frame[PAIRING_FIELD].to_numpy()
+    for field in target_set.carry:
+        targets[field] = frame[field].to_numpy()
     return targets.reset_index(drop=True)
 
 
@@ -206,9 +240,10 @@ def evaluate(
 ) -> gpd.GeoDataFrame:
     """Every target with `covered` (bool) and `measure`, the figure the rule judged.
 
-    measure: pairing 1/0; visited: days since the last visit (NaN: never); near_site: metres to
-    the nearest site; at_least_k: demonstration communities counted.  `visits` are the store's
-    visits (needed by 'visited'). `targets`, `sites` and `communities` replace the shipped
+    measure: pairing, employed, in_district, trained 1/0; visited: days since the last visit
+    (NaN: never); confirmed: days since the last visit confirming employment; near_site: metres
+    to the nearest site; at_least_k: demonstration communities counted.  `visits` are the
+    store's visits (needed by 'visited' and 'confirmed'). `targets`, `sites` and `communities` replace the shipped
     targets, the rule's site layer and the closed communities (small fixtures, subsets).
     """
     if rule.kind not in target_set.rules:
@@ -220,6 +255,12 @@ def evaluate(
     elif rule.kind == "visited":
         measure = _days_since_visit(result, target_set, visits, now)
         covered = measure <= rule.days
+    elif rule.kind == "confirmed":
+        measure = days_since_confirmation(result, target_set.layer, visits, now)
+        covered = measure <= rule.days
+    elif rule.kind in EMPLOYMENT_RULES:
+        measure = holds(result, rule.kind)
+        covered = measure > 0
     elif rule.kind == "near_site":
         site_frame = load_layer(rule.site_layer) if sites is None else sites
         measure = _metres_to_site(result, site_frame)
@@ -320,6 +361,8 @@ def gap_reason(rule: Rule, measure: float, lang: str) -> str:
     en = lang == "en"
     if rule.kind == "pairing":
         return "no pairing project" if en else "无结对帮扶项目"
+    if rule.kind in EMPLOYMENT_RULES:
+        return employment_reason(rule.kind, measure, rule.days, lang)
     if rule.kind == "visited":
         if pd.isna(measure):
             return (

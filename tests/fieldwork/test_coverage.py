@@ -148,7 +148,7 @@ def test_reasons_say_why_in_both_languages() -> None:
 
 
 def test_the_reports_presets_hold_on_the_shipped_data() -> None:
-    pairing, demo = PRESETS
+    pairing, demo, _ = PRESETS
     households = evaluate(get_target_set(pairing.target_set), pairing.rule)
     assert len(households) == published_figure("pairing_households")
     assert households["covered"].all()
