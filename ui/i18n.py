@@ -152,6 +152,13 @@ _TEXT = {
     "cov_rule_visited": ("近 N 天内走访过", "Visited within the last N days"),
     "cov_rule_near_site": ("距项目点 X 米内", "Within X metres of a project site"),
     "cov_rule_at_least_k": ("至少 K 个示范小区", "At least K demonstration communities"),
+    "cov_rule_employed": ("已就业（任一渠道）", "Employed (any channel)"),
+    "cov_rule_in_district": ("在区内就业", "Employed in the district"),
+    "cov_rule_trained": ("接受过培训", "Trained"),
+    "cov_rule_confirmed": (
+        "近 N 天内走访核实就业",
+        "Employment confirmed by a visit within N days",
+    ),
     "cov_days": ("天数 N", "Days N"),
     "cov_metres": ("距离 X（米）", "Distance X (m)"),
     "cov_site_layer": ("项目点图层", "Site layer"),
@@ -182,6 +189,10 @@ _TEXT = {
     "cov_import_help": (
         "支持手机表单导出的 CSV（经度/纬度、时间、工作队、备注列）、GPX 航点与轨迹、GeoJSON、KML/KMZ。每个点匹配容差内最近的核查对象，记为一次走访。",
         "A phone form's CSV (lon/lat, time, team, note columns), GPX waypoints and tracks, GeoJSON, KML/KMZ. Each point is matched to the nearest target within the tolerance and recorded as a visit.",
+    ),
+    "cov_import_help_workers": (
+        "走访贫困劳动力：在打卡文件中加“编号”列（清单中的编号，如 worker-00001），按编号匹配容差内的本人；备注写“就业已核实”即记为就业核实。",
+        "Visiting people able to work: add an 编号 (ID) column with the list's ID (e.g. worker-00001) to match that person within the tolerance; a note saying 就业已核实 (or 'employment confirmed') records the employment as confirmed.",
     ),
     "cov_import_unavailable": (
         "此类核查对象按数据判断，无需导入走访。",
