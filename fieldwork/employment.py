@@ -56,7 +56,8 @@ def days_since_confirmation(
         raise ValueError("the 'confirmed' rule needs the recorded visits")
     if now is None or now.tzinfo is None:
         raise ValueError("the 'confirmed' rule needs the current time, timezone-aware")
-    mine = visits[(visits["target_layer"] == layer) & visits["note"].map(confirms_employment)]
+    confirming = visits["note"].map(confirms_employment).astype(bool)
+    mine = visits[(visits["target_layer"] == layer) & confirming]
     last = mine.groupby("target_uid")["visited_at"].max()
     last_visit = pd.Series(
         pd.to_datetime(last.reindex(targets["uid"]).to_numpy(), utc=True), index=targets.index

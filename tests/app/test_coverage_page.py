@@ -68,3 +68,61 @@ def test_the_language_switch_keeps_the_choice() -> None:
     assert app.title[0].value == "Coverage check"
     assert _metrics(app)["Targets"] == "9"
     assert app.selectbox(key="coverage:preset:en").value == "demo_per_street"
+
+
+def test_the_employment_preset_counts_every_capable_person_employed() -> None:
+    app = _open()
+    app.selectbox(key="coverage:preset:zh").set_value("employed_all_workers").run()
+    assert not app.exception
+    people = f"{published_figure('jobs_capable_poor'):,}"
+    assert _metrics(app) == {
+        "核查对象": people,
+        "已覆盖": people,
+        "覆盖率": "100.0%",
+        "距目标还差": "0",
+    }
+    assert "已就业（任一渠道）" in " ".join(element.value for element in app.markdown)
+    assert app.dataframe[0].value["达标"].all()
+    assert any("全部覆盖" in element.value for element in app.success)
+
+
+def test_people_in_gap_lists_are_synthetic_ids_with_village_and_township() -> None:
+    app = _open()
+    app.selectbox(key="coverage:set:zh").set_value("workers").run()
+    app.selectbox(key="coverage:rule:workers:zh").set_value("in_district").run()
+    assert not app.exception
+    assert _metrics(app)["已覆盖"] == "1,304"  # the channels the data places in the district
+    assert "未覆盖清单（2530 个）" in [header.value for header in app.subheader]
+    gaps = app.dataframe[1].value
+    assert list(gaps.columns) == [
+        "乡镇街道",
+        "村/社区",
+        "目标",
+        "编号",
+        "经度",
+        "纬度",
+        "未覆盖原因",
+    ]
+    assert (
+        gaps["编号"].str.fullmatch(r"worker-\d{5}").all() and (gaps["目标"] == gaps["编号"]).all()
+    )
+    page = " ".join(str(element.value) for element in (*app.markdown, *app.caption, *app.info))
+    assert (
+        "SHT-" not in page
+        and not gaps.astype(str).apply(lambda c: c.str.contains("SHT-")).any().any()
+    )
+    assert any("编号" in element.value for element in app.caption)  # how a check-in names a person
+
+
+def test_employment_confirmed_by_a_visit_takes_the_days() -> None:
+    app = _open()
+    app.selectbox(key="coverage:set:zh").set_value("workers").run()
+    app.selectbox(key="coverage:rule:workers:zh").set_value("confirmed").run()
+    app.number_input(key="coverage:days:zh").set_value(60).run()
+    assert not app.exception
+    assert _metrics(app)["核查对象"] == "3,834"
+    reasons = app.dataframe[1].value["未覆盖原因"]
+    assert (
+        reasons.str.contains("要求 60 天内").all()
+        and reasons.str.contains("核实就业|就业从未").all()
+    )

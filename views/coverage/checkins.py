@@ -17,7 +17,7 @@ from fieldwork.checkins import (
     import_checkins,
     read_checkins_task,
 )
-from fieldwork.coverage import Rule, TargetSet, evaluate
+from fieldwork.coverage import VISIT_RULES, Rule, TargetSet, evaluate
 from fieldwork.visits import VisitStore
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
@@ -32,7 +32,7 @@ __all__ = ["DEFAULT_DAYS", "history_table", "render_checkin_import", "report_tab
 KEY = "coverage"
 DEFAULT_DAYS = Rule("visited").days  # the visited rule's default N
 # A point farther than this from every target matches nothing (households stand close together).
-DEFAULT_TOLERANCE_M = {"villages": 500, "households": 30, "communities": 100}
+DEFAULT_TOLERANCE_M = {"villages": 500, "households": 30, "communities": 100, "workers": 30}
 # The columns a phone shows of the import report and of the import history.
 _PHONE_REPORT = ("source_row", "status", "target_name")
 _PHONE_HISTORY = ("imported_at", "file_name", "recorded")
@@ -46,6 +46,8 @@ def render_checkin_import(
         st.info(text("cov_import_unavailable", lang))
         return
     st.caption(text("cov_import_help", lang))
+    if target_set.key == "workers":  # people: matched by the id the file names, employment noted
+        st.caption(text("cov_import_help_workers", lang))
     with st.form(f"{KEY}:import:{target_set.key}", clear_on_submit=False):
         upload = st.file_uploader(text("cov_file", lang), type=[s[1:] for s in CHECKIN_SUFFIXES])
         left, middle, right = st.columns(3)
@@ -120,7 +122,7 @@ def _run_import(
 
 
 def _visit_days(rule: Rule) -> int:
-    return rule.days if rule.kind == "visited" else DEFAULT_DAYS
+    return rule.days if rule.kind in VISIT_RULES else DEFAULT_DAYS
 
 
 def _covered_by_visits(target_set: TargetSet, rule: Rule, store: VisitStore) -> pd.Series:

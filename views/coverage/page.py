@@ -18,6 +18,7 @@ from fieldwork.coverage import (
     PRESETS,
     SITE_LAYERS,
     TARGET_SETS,
+    VISIT_RULES,
     Rule,
     TargetSet,
     evaluate,
@@ -159,7 +160,7 @@ def _choose_rule(lang: str) -> tuple[TargetSet, Rule | str, float]:
 
 
 def _rule_parameters(kind: str, lang: str) -> Rule:
-    if kind == "visited":
+    if kind in VISIT_RULES:  # visited, or employment confirmed by a visit, within N days
         days = _remembered(
             st.number_input,
             "days",
@@ -170,7 +171,7 @@ def _rule_parameters(kind: str, lang: str) -> Rule:
             max_value=3650,
             step=1,
         )
-        return Rule("visited", days=int(days))
+        return Rule(kind, days=int(days))
     if kind == "near_site":
         left, right = st.columns(2)
         metres = _remembered(
@@ -211,7 +212,7 @@ def _rule_parameters(kind: str, lang: str) -> Rule:
 def _rule_text(rule: Rule, lang: str) -> str:
     """The rule in words with its parameters, e.g. '近 N 天内走访过（N = 30）'."""
     name = text(f"cov_rule_{rule.kind}", lang)
-    if rule.kind == "visited":
+    if rule.kind in VISIT_RULES:
         return f"{name} (N = {rule.days})"
     if rule.kind == "near_site":
         return f"{name} (X = {rule.metres:,.0f}, {get_layer(rule.site_layer).title(lang)})"
@@ -255,7 +256,7 @@ def _evaluated(
     township: str,
     scope: tuple[str, ...] | None,
 ) -> gpd.GeoDataFrame:
-    visits = store.visits(target_set.layer) if rule.kind == "visited" else None
+    visits = store.visits(target_set.layer) if rule.kind in VISIT_RULES else None
     result = evaluate(target_set, rule, visits=visits, now=now)
     if township:
         return result[result["town_code"] == township]
