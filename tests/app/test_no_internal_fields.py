@@ -102,3 +102,29 @@ def test_no_internal_value_reaches_the_browser(app_url: str, recorded) -> None:
 
     assert recorder.leaked(_internal_values()) == []
     assert page.outside_requests == []
+
+
+def test_the_coverage_page_shows_people_by_synthetic_id_only() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from fieldwork.coverage import Rule, evaluate, gap_list, get_target_set
+    from fieldwork.gap_exports import GAP_FORMATS, export_gaps
+
+    app = AppTest.from_file(str(Path(__file__).parents[2] / "app.py"), default_timeout=120).run()
+    app.switch_page("views/coverage/page.py").run()
+    app.selectbox(key="coverage:set:zh").set_value("workers").run()
+    app.selectbox(key="coverage:rule:workers:zh").set_value("trained").run()
+    assert not app.exception
+    gaps_shown = app.dataframe[1].value
+    assert len(gaps_shown) == 3834 - 2248 and gaps_shown["编号"].str.startswith("worker-").all()
+    shown = [str(element.value) for element in (*app.markdown, *app.caption, *app.metric)]
+    shown += [app.dataframe[n].value.to_csv() for n in range(len(app.dataframe))]
+    rule = Rule("trained")
+    gaps = gap_list(evaluate(get_target_set("workers"), rule), rule, "zh").iloc[:200]
+    blob = "\n".join(shown).encode() + b"\n".join(
+        export_gaps(gaps, fmt, target_set=get_target_set("workers"), rule_text="", lang="zh")
+        for fmt in GAP_FORMATS
+        if fmt != "pdf"  # the PDF's text is compressed; tests/fieldwork reads it
+    )
+    secrets = _internal_values()
+    assert [secret for secret in secrets if secret.encode() in blob] == []

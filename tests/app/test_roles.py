@@ -126,3 +126,61 @@ def test_a_field_team_sees_only_its_townships() -> None:
     assert {metric.label: metric.value for metric in app.metric}["核查对象"] == str(mine)
     gaps = app.dataframe[1].value
     assert set(gaps["乡镇街道"]) == {"长宝营子乡"}
+
+
+def _coverage_page_as(role: str) -> None:
+    """The coverage page run directly (past the navigation) by a user of `role`."""
+    import streamlit as st
+
+    from ui.signin import User
+    from views.coverage.page import render_coverage_page
+
+    st.session_state["atlas_user"] = User("x", "x", role)
+    st.session_state["coverage:preset"] = "employed_all_workers"  # the person rows, if drawn
+    render_coverage_page()
+
+
+@pytest.mark.parametrize("role", ["promoter", "admin"])
+def test_only_planners_and_field_teams_reach_the_people_able_to_work(
+    role: str,
+) -> None:
+    app = AppTest.from_function(_coverage_page_as, args=(role,), default_timeout=120).run()
+    assert [error.value for error in app.error] == ["您的角色无权打开此页面。"]
+    assert not app.metric and not app.dataframe and not app.title
+    # The same run for a planner draws the people.
+    planner = AppTest.from_function(_coverage_page_as, args=("planner",), default_timeout=120)
+    metrics = {metric.label: metric.value for metric in planner.run().metric}
+    assert metrics["核查对象"] == "3,834"
+
+
+@pytest.mark.parametrize("audience", ["promoter", "public"])
+def test_a_public_or_promoter_server_never_draws_the_coverage_page(
+    audience: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(USERS_FILE_ENV)  # no sign-in: the server's audience decides
+    monkeypatch.setenv("ATLAS_AUDIENCE", audience)
+
+    def coverage_page() -> None:
+        import streamlit as st
+
+        from views.coverage.page import render_coverage_page
+
+        st.session_state["coverage:preset"] = "employed_all_workers"
+        render_coverage_page()
+
+    app = AppTest.from_function(coverage_page, default_timeout=120).run()
+    assert [error.value for error in app.error] == ["您的角色无权打开此页面。"]
+    assert not app.metric and not app.dataframe
+    assert "worker-" not in " ".join(str(element.value) for element in app.markdown)
+
+
+def test_a_field_team_sees_only_the_people_of_its_townships() -> None:
+    app = _signed_in("li")
+    app.selectbox(key="coverage:set:zh").set_value("workers").run()
+    app.selectbox(key="coverage:rule:workers:zh").set_value("in_district").run()
+    assert not app.exception
+    people = load_targets(get_target_set("workers"))
+    mine = people[people["town_code"] == CHANGBAOYINGZI]
+    assert {metric.label: metric.value for metric in app.metric}["核查对象"] == f"{len(mine):,}"
+    gaps = app.dataframe[1].value
+    assert set(gaps["乡镇街道"]) == {"长宝营子乡"} and set(gaps["编号"]) <= set(mine["uid"])
