@@ -141,8 +141,8 @@ _TEXT = {
     "share_html": ("离线地图 HTML", "Offline map (HTML)"),
     "cov_title": ("覆盖核查", "Coverage check"),
     "cov_intro": (
-        "选择核查对象和规则，查看哪些村、户、小区已覆盖；把未覆盖清单带到现场，回来后导入走访打卡点。",
-        "Choose what to check and the rule; see which villages, households and communities are covered; take the gap list to the field and import the check-ins you bring back.",
+        "选择核查对象和规则，查看哪些村、户、小区、贫困劳动力已覆盖；把未覆盖清单带到现场，回来后导入走访打卡点。",
+        "Choose what to check and the rule; see which villages, households, communities and people able to work are covered; take the gap list to the field and import the check-ins you bring back.",
     ),
     "cov_preset": ("核查目标", "Target"),
     "cov_custom": ("自定义", "Custom"),
