@@ -18,6 +18,7 @@ from ui.state import current_lang, render_sidebar
 PAGES = (
     ("views/overview.py", "总览", "Overview", ":material/map:", "overview"),
     ("views/poverty.py", "脱贫与产业", "Poverty & industry", ":material/agriculture:", "poverty"),
+    ("views/jobs.py", "就业扶贫", "Jobs", ":material/work:", "jobs"),
     ("views/enclave.py", "飞地招商", "Enclave projects", ":material/handshake:", "enclave"),
     ("views/night.py", "夜经济", "Night economy", ":material/nightlife:", "night"),
     ("views/renovation.py", "老旧小区改造", "Renovation", ":material/apartment:", "renovation"),

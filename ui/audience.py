@@ -15,10 +15,12 @@ __all__ = [
 
 AUDIENCE_ENV = "ATLAS_AUDIENCE"
 # internal: planners and field teams, every page; promoter: the enclave pages for investors;
-# public: the presentation view only. Internal fields are never sent to any audience.
+# public: the presentation view only. Internal fields are never sent to any audience. The jobs
+# page is internal: its figures come from person rows (workers), which stay with planners.
 ALL_PAGES = (
     "overview",
     "poverty",
+    "jobs",
     "enclave",
     "night",
     "renovation",

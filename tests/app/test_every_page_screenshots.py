@@ -19,6 +19,7 @@ SIZES = {"1366x768": (1366, 768), "1920x1080": (1920, 1080), "390x844": (390, 84
 PAGES = {
     "overview": ("总览", True),
     "poverty": ("脱贫与产业", True),
+    "jobs": ("就业扶贫", True),
     "enclave": ("飞地招商", True),
     "night": ("夜经济", True),
     "renovation": ("老旧小区改造", True),

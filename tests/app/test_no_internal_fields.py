@@ -99,6 +99,13 @@ def test_no_internal_value_reaches_the_browser(app_url: str, recorded) -> None:
     frame.locator(".leaflet-control-layers-overlays").get_by_text("结对帮扶贫困户").click()
     frame.wait_for_function(drawn_households, timeout=TIMEOUT_MS)
     assert households["uid"].iloc[0].encode() in b"\n".join(recorder.chunks)  # the data did arrive
+    # Jobs page: its map, KPI cards and a township's roll-up are made from person rows (workers).
+    page.goto(f"{app_url}/jobs")
+    wait_for_drawn_map(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="乡镇街道").first.click()
+    page.get_by_role("option", name="孙家湾镇").click()
+    page.get_by_text("孙家湾镇 · 各类项目汇总").wait_for(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
 
     assert recorder.leaked(_internal_values()) == []
     assert page.outside_requests == []

@@ -24,6 +24,7 @@ USERS = {
 PAGE_FILES = {
     "overview": "views/overview.py",
     "poverty": "views/poverty.py",
+    "jobs": "views/jobs.py",
     "enclave": "views/enclave.py",
     "night": "views/night.py",
     "renovation": "views/renovation.py",
