@@ -12,6 +12,8 @@ from layers import get_layer, layer_total, load_layer, total_value
 from layers.figures import township_rollup
 from tests.app.browser import TIMEOUT_MS, map_frame, wait_for_drawn_map
 from tests.app.panel import PANEL, panel_text, panel_title
+from ui.audience import AUDIENCE_ENV, pages_for
+from ui.signin import ROLES
 from views.jobs import PAGE
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -103,6 +105,24 @@ def test_no_person_row_is_a_layer_search_entry_or_export_of_the_page() -> None:
     assert {"employers", "welfare_posts", "workshops", "park_sites"} <= set(PAGE.layers)
     assert all(layer == "workers" for layer, _ in PAGE.kpis)  # aggregates only
     assert layer_total("park_sites", "jobs")[1] >= 260  # the factory is in the same picture
+
+
+def test_the_jobs_page_is_for_planners_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "jobs" in pages_for("internal") and "jobs" in ROLES["planner"]
+    for audience in ("promoter", "public"):
+        assert "jobs" not in pages_for(audience)
+    assert "jobs" not in ROLES["promoter"]
+    monkeypatch.setenv(AUDIENCE_ENV, "promoter")  # a promoter server: the page's own check
+    app = AppTest.from_function(_jobs_page, default_timeout=120).run()
+    assert [error.value for error in app.error] == ["您的角色无权打开此页面。"]
+    assert not app.metric and not app.title
+
+
+def _jobs_page() -> None:
+    from ui.page import render_map_page
+    from views.jobs import PAGE
+
+    render_map_page(PAGE)
 
 
 def test_jobs_page_draws_and_a_township_shows_employment(app_url: str, offline_page) -> None:
