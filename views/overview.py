@@ -21,10 +21,14 @@ PAGE = MapPage(
         "night_lines",
         "night_circles",
         "closed_communities",
+        "employers",
+        "welfare_posts",
+        "workshops",
         "household_projects",
         "households",
     ),
-    hidden=("household_projects", "households", "villages"),
+    # Welfare posts (one point per village with posts) crowd the overview: a switch away.
+    hidden=("household_projects", "households", "villages", "welfare_posts"),
     main_figure=("households", "count"),
     kpis=(
         ("households", "count"),

@@ -107,6 +107,13 @@ def test_no_person_row_is_a_layer_search_entry_or_export_of_the_page() -> None:
     assert layer_total("park_sites", "jobs")[1] >= 260  # the factory is in the same picture
 
 
+def test_the_overview_has_the_jobs_layers_but_no_person_rows() -> None:
+    from views.overview import PAGE as OVERVIEW
+
+    assert {"employers", "welfare_posts", "workshops", "park_sites"} <= set(OVERVIEW.layers)
+    assert "workers" not in OVERVIEW.layers
+
+
 def test_the_jobs_page_is_for_planners_only(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "jobs" in pages_for("internal") and "jobs" in ROLES["planner"]
     for audience in ("promoter", "public"):
