@@ -21,7 +21,7 @@ LAYER = LayerSpec(
             "posts", "公益性岗位", "Public-welfare posts", kind="int", unit_zh="个", unit_en="posts"
         ),
     ),
-    style=Style(color="#2ca02c", radius=6.0),
+    style=Style(color="#e377c2", radius=6.0),  # not green: towns (镇) are filled green
     tooltip=("village", "posts"),
     totals=(
         Total("posts", "公益性岗位", "Public-welfare posts", op="sum", field="posts", unit_zh="个"),

@@ -265,7 +265,8 @@ def legend(
             )
             entries.append(f"<div style='font-weight:bold;margin-top:4px'>{title}</div>{items}")
         else:
-            entries.append(_legend_row(spec.style.color, title))
+            # A layer of one colour is a heading of its own, not a row of the group above it.
+            entries.append(_legend_row(spec.style.color, title, heading=True))
     entries += [_legend_row(color, html.escape(label)) for color, label in extra]
     # A <details> box, so the legend folds away where it covers the map; long ones start folded.
     summary = "Legend" if lang == "en" else "图例"
@@ -277,8 +278,9 @@ def legend(
     )
 
 
-def _legend_row(color: str, label: str) -> str:
-    return f'<div><span style="{_SWATCH_STYLE};background:{color}"></span>{label}</div>'
+def _legend_row(color: str, label: str, *, heading: bool = False) -> str:
+    style = " style='font-weight:bold;margin-top:4px'" if heading else ""
+    return f'<div{style}><span style="{_SWATCH_STYLE};background:{color}"></span>{label}</div>'
 
 
 def _display_text(value: object) -> str:

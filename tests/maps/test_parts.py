@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 
 import folium
 import geopandas as gpd
@@ -64,6 +66,16 @@ def test_legend_lists_categories_in_the_chosen_language() -> None:
         assert label in page
     legend([spec], "zh", extra=[("#000000", HOSTILE)]).add_to(fmap)
     assert HOSTILE not in fmap.get_root().render()
+
+
+def test_a_one_colour_layer_is_a_heading_of_its_own_not_a_row_of_the_group_above() -> None:
+    drawn = legend([get_layer("employers"), get_layer("welfare_posts")], "zh")
+    rows = re.findall(
+        r"<div([^>]*)>(?:<span[^>]*></span>)?([^<]+)</div>", json.loads(drawn.html_json)
+    )
+    styles = {label: style for style, label in rows}
+    assert "font-weight:bold" in styles["公益性岗位"]  # like the heading 就业扶贫企业 above it
+    assert "font-weight:bold" not in styles["报道点名"]  # a category of that heading
 
 
 def test_numbers_in_tooltips_are_formatted() -> None:
