@@ -48,6 +48,12 @@ COMPACT_HEADER_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.5rem 0 0.25rem; }
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
+@media (max-width: 640px) {  /* a phone: KPI figures two to a row, not one long column */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-wrap: wrap; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }
+  [data-testid="stMetricValue"] { font-size: 1.3rem; }
+}
 </style>"""
 
 

@@ -163,6 +163,10 @@ def test_a_desktop_keeps_the_full_tables(browser, coverage_url: str) -> None:
             text(f"cov_col_{key}", "zh")
             for key in ("town", "targets", "covered", "rate", "target_rate", "short", "met")
         ]
+        # A grid fills its header row once on screen and drawn: bring each into view and wait.
+        for grid in page.locator("[data-testid='stDataFrame']").all()[:2]:
+            grid.scroll_into_view_if_needed()
+            grid.locator("table thead th").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         grids = page.evaluate(GRID_HEADERS_JS)
         assert grids[:2] == [township, list(gap_columns("zh").values())], grids
         assert not _compact(page, "townships").is_visible()

@@ -63,6 +63,13 @@ def test_every_page_opens_cleanly_at_every_size(sized_page, app_url, path) -> No
     assert "Page not found" not in body and "Traceback" not in body
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.evaluate(OVERFLOW_JS) <= 1, f"{path} at {size} is wider than the screen"
+    if size == "390x844":  # KPI figures two to a row on a phone, not one long column
+        tops = page.locator("[data-testid='stMetric']").evaluate_all(
+            "cards => cards.map(card => Math.round(card.getBoundingClientRect().top))"
+        )
+        assert len(set(tops)) <= (len(tops) + 1) // 2, (
+            f"{path}: {len(tops)} KPIs in {len(set(tops))} rows"
+        )
     if has_map:
         box = page.locator(MAP_FRAME).first.bounding_box()
         assert box["width"] > 0.8 * page.viewport_size["width"] or size != "390x844"
