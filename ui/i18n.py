@@ -216,8 +216,8 @@ _TEXT = {
         "{file}: {points} points, {recorded} visits recorded; {duplicate} duplicates; {outside} outside the district; {no_match} matched nothing; {no_time} without a time; {not_a_point} not points.",
     ),
     "cov_newly_covered": (
-        "因本次导入新覆盖（{days} 天内走访）：{names}",
-        "Newly covered by this import (visited within {days} days): {names}",
+        "因本次导入新覆盖（{rule}，N = {days}）：{names}",
+        "Newly covered by this import ({rule}, N = {days}): {names}",
     ),
     "cov_none_newly": ("本次导入没有使新的对象达到覆盖。", "This import covered no new target."),
     "cov_status_recorded": ("已记录", "recorded"),

@@ -117,8 +117,13 @@ def _run_import(
             return
     after = _covered_by_visits(target_set, rule, store)
     names = after[~after.index.isin(before.index)]
-    st.session_state[f"{KEY}:report"] = (report, names.tolist(), _visit_days(rule))
+    newly = (names.tolist(), _visit_rule(rule), _visit_days(rule))
+    st.session_state[f"{KEY}:report"] = (report, *newly)
     st.rerun()  # figures, map and gap list above now count the new visits
+
+
+def _visit_rule(rule: Rule) -> str:
+    return rule.kind if rule.kind in VISIT_RULES else "visited"
 
 
 def _visit_days(rule: Rule) -> int:
@@ -126,8 +131,9 @@ def _visit_days(rule: Rule) -> int:
 
 
 def _covered_by_visits(target_set: TargetSet, rule: Rule, store: VisitStore) -> pd.Series:
-    """Names of the targets the 'visited' rule counts as covered, by uid."""
-    visited = Rule("visited", days=_visit_days(rule))
+    """Names of the targets covered by visits, by uid: under the chosen rule when it reads
+    visits (a visit, or employment confirmed by one), else under 'visited'."""
+    visited = Rule(_visit_rule(rule), days=_visit_days(rule))
     result = evaluate(
         target_set, visited, visits=store.visits(target_set.layer), now=dt.datetime.now(dt.UTC)
     )
@@ -139,7 +145,7 @@ def _last_report(lang: str) -> None:
     stored = st.session_state.get(f"{KEY}:report")
     if not stored:
         return
-    report, newly, days = stored
+    report, newly, kind, days = stored
     counts = {status: report.count(status) for status in STATUSES}
     message = text(
         "cov_import_done",
@@ -152,7 +158,8 @@ def _last_report(lang: str) -> None:
     (st.success if counts["recorded"] else st.warning)(message)
     if newly:
         names = plain_markdown("、".join(map(str, newly)))
-        st.info(text("cov_newly_covered", lang, days=days, names=names))
+        rule = text(f"cov_rule_{kind}", lang)
+        st.info(text("cov_newly_covered", lang, rule=rule, days=days, names=names))
     else:
         st.caption(text("cov_none_newly", lang))
     rows = report_table(report.rows, lang)
