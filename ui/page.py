@@ -22,7 +22,6 @@ from layers.figures import (
     township_series,
 )
 from layers.formatting import format_figure
-from maps.parts import view_for
 from ui.access import require_page
 from ui.i18n import text
 from ui.page_map import draw_map, draw_page_map
@@ -32,11 +31,12 @@ from ui.page_spec import (
     Emphasis,
     MapPage,
     filtered_frames,
+    select_feature,
     select_township,
     state_key,
     widget_key,
 )
-from ui.panel import Selection, render_panel
+from ui.panel import render_panel
 from ui.share_panel import render_share
 from ui.state import current_lang
 
@@ -239,12 +239,7 @@ def _search_box(page: MapPage, lang: str, column) -> None:
     def found() -> None:
         choice = st.session_state[search_key]
         if choice:
-            layer, uid = choice.split("|", 1)
-            spec = get_layer(layer)
-            frame = load_layer(layer)
-            feature = frame[frame[spec.id_field] == uid]
-            st.session_state[state_key(page, "selection")] = Selection(layer, uid)
-            st.session_state[state_key(page, "view")] = view_for(feature.total_bounds)
+            select_feature(page, *choice.split("|", 1))
 
     column.selectbox(
         text("search", lang),

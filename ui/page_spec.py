@@ -19,6 +19,7 @@ __all__ = [
     "Emphasis",
     "MapPage",
     "filtered_frames",
+    "select_feature",
     "select_township",
     "state_key",
     "widget_key",
@@ -76,6 +77,14 @@ class MapPage:
 
 def state_key(page: MapPage, name: str) -> str:
     return f"{page.key}:{name}"
+
+
+def select_feature(page: MapPage, layer: str, uid: str, *, max_zoom: int = 16) -> None:
+    """Make feature `uid` of `layer` the page's selection and move the map to it (a search)."""
+    frame = load_layer(layer)
+    feature = frame[frame[get_layer(layer).id_field] == uid]
+    st.session_state[state_key(page, "selection")] = Selection(layer, uid)
+    st.session_state[state_key(page, "view")] = view_for(feature.total_bounds, max_zoom=max_zoom)
 
 
 def widget_key(page: MapPage, name: str, lang: str) -> str:

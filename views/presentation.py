@@ -9,12 +9,11 @@ import streamlit as st
 
 from layers import get_layer, load_layer
 from layers.sites import SITE_LAYER
-from maps.parts import view_for
 from ui.access import require_page
 from ui.i18n import text
 from ui.page import draw_page_map
 from ui.page_map import apply_click
-from ui.page_spec import state_key
+from ui.page_spec import select_feature, state_key
 from ui.panel import Selection
 from ui.site_card import render_site_card
 from ui.state import current_lang
@@ -51,10 +50,7 @@ def _search(lang: str) -> None:
     def found() -> None:
         uid = st.session_state.get(SEARCH_KEY)
         if uid in names:
-            frame = load_layer(SITE_LAYER)
-            site = frame[frame[get_layer(SITE_LAYER).id_field] == uid]
-            st.session_state[state_key(PAGE, "selection")] = Selection(SITE_LAYER, uid)
-            st.session_state[state_key(PAGE, "view")] = view_for(site.total_bounds, max_zoom=14)
+            select_feature(PAGE, SITE_LAYER, uid, max_zoom=14)
 
     st.selectbox(
         text("presentation_search", lang),
