@@ -1,14 +1,24 @@
-"""The figures published in the source report (data/sources/figures.csv), by key."""
+"""The figures published in the source report (data/sources/figures.csv), by key, and its date."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 from functools import cache
 from pathlib import Path
 
-__all__ = ["FIGURES_CSV", "published_figure", "published_figures"]
+__all__ = [
+    "FIGURES_CSV",
+    "REPORT_DATE_CSV",
+    "history_start",
+    "published_figure",
+    "published_figures",
+    "report_date",
+]
 
 FIGURES_CSV = Path(__file__).resolve().parents[1] / "data" / "sources" / "figures.csv"
+# The report names no date; the one inferred for it, and where the atlas's records begin.
+REPORT_DATE_CSV = FIGURES_CSV.with_name("report_date.csv")
 
 
 @cache
@@ -24,3 +34,21 @@ def published_figure(key: str) -> int:
     if key not in figures:
         raise KeyError(f"no published figure '{key}' in {FIGURES_CSV.name}")
     return figures[key]
+
+
+def report_date() -> datetime.date:
+    """The date on which the report's figures hold (inferred: the text names none)."""
+    return _dates()["report_date"]
+
+
+def history_start() -> datetime.date:
+    """Where the atlas's records begin: a feature with no history is in the atlas from here."""
+    return _dates()["history_start"]
+
+
+@cache
+def _dates() -> dict[str, datetime.date]:
+    with REPORT_DATE_CSV.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["key"]: datetime.date.fromisoformat(row["value"]) for row in csv.DictReader(handle)
+        }
