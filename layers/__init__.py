@@ -1,22 +1,24 @@
-"""The layer registry: every thematic layer of the atlas, listed explicitly, loaded once.
+"""The layer registry: every thematic layer of the atlas, listed explicitly, read from the
+layer store (seeded from data/shapefiles on first use) as it is now or on a chosen date.
 
-Imports `geo` only (no Streamlit, no maps).
+Imports `geo` and `store` only (no Streamlit, no maps).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import psycopg
 
-from geo.crs import DISPLAY_CRS
 from geo.errors import DataError
-from geo.io import read_vector_with_report
-from geo.postgis import DATABASE_URL_ENV, read_layer, redacted, table_name
+from geo.postgis import DATABASE_URL_ENV
 from geo.stats import summarise
 from layers import (
     aixin_base,
@@ -44,11 +46,14 @@ from layers import (
     workshops,
 )
 from layers.spec import Category, Field, LayerSpec, LayerSpecError, Style, Total
+from layers.store_seed import SEED_AUTHOR, layer_schema, seed_layers
+from store import GeoPackageStore, LayerStore, StoreError
 
 __all__ = [
     "DATA_DIR",
     "LAYERS",
     "REGISTRY",
+    "STORE_ENV",
     "Category",
     "Field",
     "LayerSpec",
@@ -56,21 +61,29 @@ __all__ = [
     "Style",
     "Total",
     "check_layers",
+    "data_version",
     "database_url",
+    "default_store_path",
     "forget_session_layer",
     "get_layer",
     "is_layer",
     "layer_source_crs",
+    "layer_store",
     "layer_total",
     "layer_totals",
     "load_layer",
     "register_session_layer",
     "total_value",
+    "view_date",
+    "viewing",
 ]
 
 DATA_DIR = Path(
     os.environ.get("ATLAS_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "shapefiles")
 )
+# Where the layer store lives on a laptop (one GeoPackage file); a shared server sets
+# ATLAS_DATABASE_URL instead. The default is outside the checkout: edits outlive a new clone.
+STORE_ENV = "ATLAS_STORE"
 
 LAYERS: tuple[LayerSpec, ...] = (
     district.LAYER,
@@ -135,24 +148,119 @@ def get_layer(key: str) -> LayerSpec:
     raise KeyError(f"no layer '{key}'; known layers: {', '.join(REGISTRY)}")
 
 
-def check_layers() -> None:
-    """Load every registered layer once (cached); DataError naming the first bad file."""
+def default_store_path() -> Path:
+    """The laptop's store: $XDG_DATA_HOME (or ~/.local/share)/shuangta-atlas/atlas.gpkg."""
+    home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(home) / "shuangta-atlas" / "atlas.gpkg"
+
+
+def layer_store() -> LayerStore:
+    """The store the server's settings name, seeded with the shipped data on first use."""
+    where = os.environ.get(STORE_ENV) or str(default_store_path())
+    return _opened_store(database_url(), where, str(DATA_DIR))
+
+
+@cache
+def _opened_store(url: str | None, path: str, data_dir: str) -> LayerStore:
+    if url is not None:
+        from store.postgis import PostgisStore  # psycopg only where a database is configured
+
+        store: LayerStore = PostgisStore(url)
+    else:
+        store = GeoPackageStore(path)
+    try:
+        if store.is_empty():
+            _seed(store, Path(data_dir))
+        _check_schemas(store)
+    except StoreError as error:
+        raise DataError(store.name, str(error)) from error
+    return store
+
+
+def _seed(store: LayerStore, data_dir: Path) -> None:
+    try:
+        store.seed(seed_layers(LAYERS, data_dir), author=SEED_AUTHOR)
+    except StoreError:
+        if store.is_empty():
+            raise  # not another process seeding at the same moment: a real failure
+
+
+def _check_schemas(store: LayerStore) -> None:
+    """The store must hold every layer with the fields its spec declares."""
+    heads = store.heads()
     for spec in LAYERS:
-        _load(spec.key, DATA_DIR, database_url())
+        if spec.key not in heads:
+            raise StoreError(f"layer '{spec.key}' is not in the store")
+        stored = dict(store.schema(spec.key).fields)
+        missing = [n for n, kind in layer_schema(spec).fields if stored.get(n) != kind]
+        if missing:
+            raise StoreError(
+                f"layer '{spec.key}' lacks the fields its spec declares: {', '.join(missing)}"
+            )
+
+
+# The date the atlas is seen as of in this context (a page run): None is now.
+_AS_OF: ContextVar[dt.date | None] = ContextVar("atlas_as_of", default=None)
+# The layers' versions read once for this context, so one page run sees one state.
+_HEADS: ContextVar[dict[str, int] | None] = ContextVar("atlas_heads", default=None)
+
+
+@contextmanager
+def viewing(as_of: dt.date | None) -> Iterator[None]:
+    """Within the block, every layer is read as it stood at the end of `as_of` (None: now),
+    at the versions current on entry."""
+    date_token = _AS_OF.set(as_of)
+    heads_token = _HEADS.set(dict(layer_store().heads()))
+    try:
+        yield
+    finally:
+        _HEADS.reset(heads_token)
+        _AS_OF.reset(date_token)
+
+
+def view_date() -> dt.date | None:
+    """The date the atlas is being seen as of (None: now)."""
+    return _AS_OF.get()
+
+
+def data_version() -> tuple:
+    """What the data being seen depends on (layer versions and date): a key for caches."""
+    return tuple(sorted(_heads().items())), _AS_OF.get()
+
+
+def _heads() -> dict[str, int]:
+    heads = _HEADS.get()
+    return heads if heads is not None else layer_store().heads()
+
+
+def check_layers() -> None:
+    """Open the layer store (seeding it on first use) and read every layer once; DataError
+    naming the store and the first problem."""
+    for spec in LAYERS:
+        load_layer(spec.key)
 
 
 def load_layer(key: str) -> gpd.GeoDataFrame:
-    """The layer's features in EPSG:4326 (a fresh copy of the once-loaded data)."""
+    """The layer's features in EPSG:4326 as they are now, or on the date being viewed."""
     if key in _SESSION_LAYERS:
         return _SESSION_LAYERS[key][1].copy()
-    frame, _ = _load(key, DATA_DIR, database_url())
-    return frame.copy()
+    get_layer(key)
+    store = layer_store()
+    return _read(store, key, _heads()[key], _AS_OF.get()).copy()
+
+
+@lru_cache(maxsize=128)
+def _read(store: LayerStore, key: str, version: int, as_of: dt.date | None) -> gpd.GeoDataFrame:
+    """One layer at one version and date, read once (the version is part of the key only)."""
+    try:
+        return store.read(key, as_of=as_of)
+    except StoreError as error:
+        raise DataError(store.name, str(error)) from error
 
 
 def layer_source_crs(key: str) -> str:
     """The CRS the layer's file is stored in (as read from it, or as guessed)."""
-    _, source_crs = _load(key, DATA_DIR, database_url())
-    return source_crs
+    return layer_store().source_crs(key)
 
 
 def layer_totals(key: str, frame: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -178,8 +286,8 @@ def layer_total(
     total = next((t for t in spec.totals if t.key == total_key), None)
     if total is None:
         raise KeyError(f"layer '{key}' has no total '{total_key}'")
-    if frame is None:  # the shipped data does not change while the app runs: compute once
-        return total, _full_total(key, total_key)
+    if frame is None:  # computed once per version of the data being seen
+        return total, _full_total(key, total_key, data_version())
     return total, total_value(total, frame)
 
 
@@ -193,48 +301,12 @@ def total_value(total: Total, frame: gpd.GeoDataFrame) -> float:
     return float(summarise(frame, total.op, total.field, total.equals)) / total.scale
 
 
-@cache
-def _full_total(key: str, total_key: str) -> float:
+@lru_cache(maxsize=512)
+def _full_total(key: str, total_key: str, version: tuple) -> float:
     total = next(t for t in get_layer(key).totals if t.key == total_key)
     return total_value(total, load_layer(key))
 
 
 def database_url() -> str | None:
-    """The shared PostGIS database the atlas reads its layers from, if one is configured."""
+    """The shared PostGIS database the atlas keeps its layers in, if one is configured."""
     return os.environ.get(DATABASE_URL_ENV) or None
-
-
-@cache
-def _load(key: str, data_dir: Path, url: str | None) -> tuple[gpd.GeoDataFrame, str]:
-    """The layer's features (EPSG:4326) and the CRS its source was stored in."""
-    spec = get_layer(key)
-    if url is not None:
-        frame, source_crs = _load_from_database(key, url)
-        where = f"{redacted(url)} {table_name(key)}"
-    else:
-        frame, report = read_vector_with_report(data_dir / spec.source)
-        source_crs, where = report.crs_source, data_dir / spec.source
-    missing = [f.name for f in spec.fields if f.name not in frame.columns]
-    if missing:
-        raise DataError(
-            where, f"layer '{key}' lacks the fields its spec declares: {', '.join(missing)}"
-        )
-    return frame, source_crs
-
-
-def _load_from_database(key: str, url: str) -> tuple[gpd.GeoDataFrame, str]:
-    name = redacted(url)
-    try:
-        with psycopg.connect(url, connect_timeout=10) as connection:
-            found = connection.execute(
-                "SELECT source_crs FROM atlas_layers WHERE key = %s", (key,)
-            ).fetchone()
-            if found is None:
-                raise DataError(
-                    name, f"layer '{key}' is not loaded: run scripts/postgis_layers.py load"
-                )
-            return read_layer(connection, table_name(key)).to_crs(DISPLAY_CRS), found[0]
-    except psycopg.errors.UndefinedTable as error:
-        raise DataError(name, "no atlas layers here: run scripts/postgis_layers.py load") from error
-    except psycopg.OperationalError as error:
-        raise DataError(name, f"cannot connect to the database ({error})") from error

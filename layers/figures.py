@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
@@ -11,7 +11,16 @@ import psycopg
 from geo.crs import SQUARE_METRES_PER_MU
 from geo.postgis import rollup_sql, table_name
 from geo.stats import feature_measures, rollup_by_zone
-from layers import LAYERS, LayerSpec, Total, database_url, get_layer, layer_total, load_layer
+from layers import (
+    LAYERS,
+    LayerSpec,
+    Total,
+    data_version,
+    database_url,
+    get_layer,
+    layer_total,
+    load_layer,
+)
 from layers._common import TOWN_CODE
 from layers.formatting import format_figure
 
@@ -176,7 +185,7 @@ def localised(spec: LayerSpec, frame: gpd.GeoDataFrame, name: str, lang: str) ->
 
 def township_rollup(code: str, lang: str) -> pd.DataFrame:
     """Key figures of every programme layer present in township `code`: layer, label, value, unit."""
-    table = _rollup_table(database_url())
+    table = _rollup_table(database_url(), data_version())
     local = table[table["code"] == code]
     if local.empty:
         raise KeyError(f"no township with code '{code}'")
@@ -197,7 +206,7 @@ def rollup_notes(code: str, lang: str) -> list[str]:
     """What a township roll-up's figures cover where townships' figures do not add up to the
     district's: lines counted in every township they pass through, distinct values (e.g.
     pairing projects) counted in every township they reach."""
-    table = _rollup_table(database_url())
+    table = _rollup_table(database_url(), data_version())
     local = table[(table["code"] == code) & (table["value"] != 0)]
     notes = []
     for key in dict.fromkeys(local["layer"]):
@@ -240,17 +249,19 @@ def _rollup_note(spec: LayerSpec, total: Total, lang: str) -> str | None:
 
 def township_series(layer: str, total: str) -> pd.Series:
     """One layer total per township code, e.g. households covered in each township."""
-    table = _rollup_table(database_url())
+    table = _rollup_table(database_url(), data_version())
     chosen = table[(table["layer"] == layer) & (table["total"] == total)]
     if chosen.empty:
         raise KeyError(f"layer '{layer}' has no total '{total}'")
     return chosen.set_index("code")["value"]
 
 
-@cache
-def _rollup_table(url: str | None) -> pd.DataFrame:
-    """Every layer's totals per township: in the database when one is configured."""
-    if url is not None:
+@lru_cache(maxsize=32)
+def _rollup_table(url: str | None, version: tuple) -> pd.DataFrame:
+    """Every layer's totals per township, per version of the data: in the database when one is
+    configured and the atlas is seen as it is now (its tables hold the current features)."""
+    _, as_of = version
+    if url is not None and as_of is None:
         return _rollup_table_in_database(url)
     return _rollup_table_in_python()
 

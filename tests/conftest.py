@@ -1,4 +1,5 @@
-"""Settings for the whole suite: field visits go to a temporary store, never into data/."""
+"""Settings for the whole suite: field visits and the layer store go to temporary files,
+never into data/ or the user's own store."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from fieldwork.store import VISITS_DB_ENV
+from layers import STORE_ENV
 from scripts.local_postgis import Cluster, start_cluster
 
 
@@ -15,6 +17,13 @@ from scripts.local_postgis import Cluster, start_cluster
 def _temporary_visit_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Pages and app servers started by the tests record visits in a throw-away store."""
     os.environ[VISITS_DB_ENV] = str(tmp_path_factory.mktemp("field") / "visits.sqlite")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_layer_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The atlas's layers come from a store seeded afresh for this test session (the pages and
+    app servers the tests start use it too); tests that edit layers make their own."""
+    os.environ[STORE_ENV] = str(tmp_path_factory.mktemp("store") / "atlas.gpkg")
 
 
 @pytest.fixture(scope="session")
