@@ -7,12 +7,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.errors import DataError
-from layers import check_layers
+from layers import check_layers, viewing
 from maps.assets import FONT_CSS_URL, missing_assets
 from ui.access import allowed_pages, known_pages
 from ui.guard import run_page
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
+from ui.view_date import render_view_date, viewed_date_banner
 
 # (file, title zh, title en, icon, url path)
 PAGES = (
@@ -100,4 +101,7 @@ if allowed != known:  # signed in or out in this run: navigation again, for the 
     navigation = _navigation(allowed)  # rerun instead would drop the sign-in cookie being set)
 if allowed is None:  # the sign-in form is showing: the URL keeps its page for after sign-in
     st.stop()
-run_page(navigation, lang)  # a page's bug: a plain message here, the details in the server log
+as_of = render_view_date(lang)
+viewed_date_banner(as_of, lang)
+with viewing(as_of):  # every layer the page reads is as of the chosen date
+    run_page(navigation, lang)  # a page's bug: a plain message here, the details in the log

@@ -28,6 +28,16 @@ _TEXT = {
     "geometry_polygon": ("面", "polygon"),
     "data_error": ("数据无法读取", "Data could not be read"),
     "basemap": ("底图", "Basemap"),
+    "as_of_label": ("查看日期（空：现在）", "View as of (empty: now)"),
+    "as_of_help": (
+        "选择一个日期，所有页面的地图、指标、图表和导出都显示该日结束时的状况；清空即回到现在。报告日为 {report}。",
+        "Pick a date to see every page's maps, figures, charts and exports as they stood at the end of that day; clear it to return to now. The report's date is {report}.",
+    ),
+    "as_of_now": ("回到现在", "Back to now"),
+    "as_of_banner": (
+        "正在查看 {date} 结束时的状况，不是现在。侧栏可改日期或回到现在。",
+        "Showing the atlas as it stood at the end of {date}, not now. Change the date or go back to now in the sidebar.",
+    ),
     "xyz_url": ("XYZ 瓦片地址", "XYZ tile URL"),
     "basemap_unusable_tianditu": (
         "天地图需要密钥：在 .streamlit/secrets.toml 中设置 tianditu_token，或设置环境变量 TIANDITU_TOKEN。当前不显示底图。",

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import FEATURE_FORMATS, export_features, export_filename
-from layers import get_layer, layer_total, load_layer
+from layers import data_version, get_layer, layer_total, load_layer
 from layers.figures import (
     Refinements,
     localised,
@@ -233,7 +233,7 @@ def _ranking(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
 
 
 def _search_box(page: MapPage, lang: str, column) -> None:
-    options = _search_options(page.key, page.layers, lang)
+    options = _search_options(page.key, page.layers, lang, data_version())
     search_key = widget_key(page, "search", lang)
 
     def found() -> None:
@@ -251,8 +251,11 @@ def _search_box(page: MapPage, lang: str, column) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _search_options(page_key: str, layers: tuple[str, ...], lang: str) -> dict[str, str]:
-    """'layer|uid' → 'name · layer title' for every named feature on the page."""
+def _search_options(
+    page_key: str, layers: tuple[str, ...], lang: str, version: tuple
+) -> dict[str, str]:
+    """'layer|uid' → 'name · layer title' for every named feature on the page (per version of
+    the data being seen)."""
     options = {}
     for key in ("townships", *layers):
         spec = get_layer(key)

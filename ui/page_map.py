@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.offsets import WGS84, convert
-from layers import get_layer, is_layer, load_layer
+from layers import data_version, get_layer, is_layer, load_layer
 from layers.figures import CONTEXT_LAYERS, Refinements
 from maps.assets import localise_assets
 from maps.basemaps import BASEMAPS, add_basemap
@@ -136,6 +136,7 @@ def draw_map(
         refinements,
         uploaded_keys(),
         large_legend=large_legend,
+        version=data_version(),
     )
     selection: Selection | None = st.session_state.get(state_key(page, "selection"))
     center, zoom = st.session_state.get(state_key(page, "view"), (None, None))
@@ -163,8 +164,10 @@ def rendered_page_map(
     uploaded: tuple[str, ...] = (),
     *,
     large_legend: bool = False,
+    version: tuple = (),
 ) -> RenderedMap:
-    """The page's map rendered once per choice of language, basemap, filters and uploads."""
+    """The page's map rendered once per choice of language, basemap, filters and uploads, and
+    per version of the data being seen (`version`: layers.data_version())."""
     built = page_map(
         page,
         lang,

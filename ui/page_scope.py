@@ -7,7 +7,7 @@ from functools import lru_cache
 import geopandas as gpd
 import streamlit as st
 
-from layers import get_layer, layer_total, load_layer
+from layers import data_version, get_layer, layer_total, load_layer
 from layers.figures import Refinements, in_township, refine
 from layers.formatting import format_figure
 from layers.spec import Total
@@ -40,7 +40,7 @@ def kpi_row(
                     frame = load_layer(layer)
                     if township != ALL:
                         frame = in_township(layer, frame, township)
-                total, value = _subset_total(layer, total_key, tuple(frame.index))
+                total, value = _subset_total(layer, total_key, tuple(frame.index), data_version())
             label = total.label_en if lang == "en" else total.label_zh
             column.metric(label, f"{format_figure(value)} {total.unit(lang)}".strip())
     if page.kpis:
@@ -51,7 +51,7 @@ def kpi_row(
 
 
 @lru_cache(maxsize=512)
-def _subset_total(layer: str, total_key: str, rows: tuple) -> tuple[Total, float]:
+def _subset_total(layer: str, total_key: str, rows: tuple, version: tuple) -> tuple[Total, float]:
     """A total of the layer's rows `rows` (a filter's result), computed once per filter choice:
     a click reruns the page and must not measure the same features again."""
     return layer_total(layer, total_key, load_layer(layer).loc[list(rows)])

@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from layers import LAYERS, layer_source_crs, layer_totals, load_layer
+from layers import LAYERS, data_version, layer_source_crs, layer_totals, load_layer
 from layers.formatting import format_figure
 from ui.access import require_page
 from ui.i18n import text
 from ui.state import current_lang
 
 
-def registry_table(lang: str) -> pd.DataFrame:
+def registry_table(lang: str, version: tuple) -> pd.DataFrame:
     """One row per registered layer, every figure computed from its data."""
     rows = []
     for spec in LAYERS:
@@ -45,7 +45,7 @@ st.markdown(text("about_sources_body", lang))
 
 st.subheader(text("registry_title", lang))
 st.caption(text("registry_intro", lang))
-st.dataframe(st.cache_data(registry_table)(lang), hide_index=True, width="stretch")
+st.dataframe(st.cache_data(registry_table)(lang, data_version()), hide_index=True, width="stretch")
 
 st.subheader(text("about_layers", lang))
 for spec in LAYERS:

@@ -30,7 +30,7 @@ from fieldwork.coverage import (
 from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_filename
 from fieldwork.store import open_visit_store
 from fieldwork.visits import VisitStore
-from layers import get_layer
+from layers import data_version, get_layer
 from ui.access import require_page, user_townships
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
@@ -69,7 +69,7 @@ def render_coverage_page() -> None:
     evaluated = _evaluated(target_set, rule, store, now, township, scope)
     _kpis(evaluated, target_rate, lang)
     version = _version(store, now)
-    rendered = _rendered_map(target_set.key, rule, lang, township, scope, version)
+    rendered = _rendered_map(target_set.key, rule, lang, township, scope, version, data_version())
     show_map(rendered, key=f"{KEY}:map", height=MAP_HEIGHT_PX, returned_objects=[])
     # Full width below the map: beside it, a third of the page cut off the last columns.
     _township_table(evaluated, target_rate, lang)
@@ -222,7 +222,7 @@ def _rule_text(rule: Rule, lang: str) -> str:
 
 
 def _choose_township(target_set: TargetSet, lang: str, scope: tuple[str, ...] | None) -> str:
-    townships = _townships_of(target_set.key)
+    townships = _townships_of(target_set.key, data_version())
     if scope is not None:
         townships = {code: name for code, name in townships.items() if code in scope}
     options = ["", *townships]
@@ -238,7 +238,7 @@ def _choose_township(target_set: TargetSet, lang: str, scope: tuple[str, ...] | 
 
 
 @st.cache_data(show_spinner=False)
-def _townships_of(set_key: str) -> dict[str, str]:
+def _townships_of(set_key: str, data: tuple) -> dict[str, str]:
     """Township code → name of the townships holding targets of the set."""
     targets = load_targets(get_target_set(set_key))
     pairs = targets[["town_code", "town"]].drop_duplicates().sort_values("town_code")
@@ -278,6 +278,7 @@ def _rendered_map(
     township: str,
     scope: tuple[str, ...] | None,
     version: tuple[int, str],
+    data: tuple,
 ) -> RenderedMap:
     target_set = get_target_set(set_key)
     now = dt.datetime.now(dt.UTC)
