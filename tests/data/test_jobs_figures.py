@@ -6,10 +6,20 @@ out on purpose; the channels the report does not break down are 'other', never a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from layers import load_layer
-from layers.report import published_figure
+from layers import load_layer, viewing
+from layers.report import published_figure, report_date
+
+
+@pytest.fixture(autouse=True, params=["now", "report date"])
+def _seen_as(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every figure holds in the store as it is and as of the report's date."""
+    with viewing(None if request.param == "now" else report_date()):
+        yield
+
 
 OTHER = "其他（未细分）"
 EXAMPLE = (

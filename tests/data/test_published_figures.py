@@ -1,4 +1,5 @@
-"""Each published figure of the report, recomputed from the shipped shapefiles.
+"""Each published figure of the report, recomputed from a fresh layer store (seeded from the
+shipped shapefiles and their history), as it is now and as it stood on the report's date.
 
 The expected numbers are the report's (see ../shared/DOMAIN.md and data/sources/figures.csv),
 written out here on purpose: a change to the fact tables that breaks a figure must fail.
@@ -6,10 +7,21 @@ written out here on purpose: a change to the fact tables that breaks a figure mu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from geo.stats import feature_measures, summarise
-from layers import load_layer
+from layers import load_layer, viewing
+from layers.report import report_date
+
+
+@pytest.fixture(autouse=True, params=["now", "report date"])
+def _seen_as(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every figure holds in the store as it is and as of the report's date."""
+    with viewing(None if request.param == "now" else report_date()):
+        yield
+
 
 STREETS = (
     "双塔街道",
