@@ -29,13 +29,21 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # Browser assets come from the npm registry at set-up time, never from a CDN at view time.
 FONTSOURCE := assets/node_modules/@fontsource/noto-sans-sc
-$(VENDOR): assets/package.json assets/package-lock.json
+LEAFLET_DRAW := assets/node_modules/leaflet-draw/dist
+$(VENDOR): assets/package.json assets/package-lock.json assets/licenses/leaflet-draw-MIT-LICENSE.md
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor
 	mkdir -p static/vendor/leaflet static/vendor/jquery
 	cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
 	      assets/node_modules/leaflet/dist/images assets/node_modules/leaflet/LICENSE static/vendor/leaflet/
 	cp assets/node_modules/jquery/dist/jquery.min.js assets/node_modules/jquery/LICENSE.txt static/vendor/jquery/
+	# Leaflet.draw (maps/drawing.py): its script, stylesheet and toolbar sprites. The npm package
+	# ships no licence file, so the MIT text from its repository is kept in assets/licenses/.
+	mkdir -p static/vendor/leaflet-draw/images
+	cp $(LEAFLET_DRAW)/leaflet.draw.js $(LEAFLET_DRAW)/leaflet.draw.css static/vendor/leaflet-draw/
+	cp $(LEAFLET_DRAW)/images/spritesheet.png $(LEAFLET_DRAW)/images/spritesheet-2x.png \
+	   $(LEAFLET_DRAW)/images/spritesheet.svg static/vendor/leaflet-draw/images/
+	cp assets/licenses/leaflet-draw-MIT-LICENSE.md static/vendor/leaflet-draw/LICENSE
 	# The CJK font: the two weights the pages use, woff2 only (the .woff fallbacks dropped).
 	mkdir -p static/vendor/noto-sans-sc/files
 	cat $(FONTSOURCE)/400.css $(FONTSOURCE)/700.css \
@@ -84,6 +92,7 @@ $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.dev-installed
 
 bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
 	$(BIN)/python benchmarks/render_benchmark.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/store_benchmark.py $(STORE_BENCH_ARGS)
 
 data: $(VENV)/.runtime-installed
 

@@ -39,6 +39,9 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
+    # Leaflet.draw, for drawing and editing one feature (maps/drawing.py); folium's names for it.
+    "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
+    "leaflet_draw_css": "leaflet-draw/leaflet.draw.css",
 }
 # Noto Sans SC (OFL) from @fontsource: one @font-face per unicode-range slice and weight, so a
 # browser fetches only the slices holding the characters on the page.
