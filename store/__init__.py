@@ -2,6 +2,7 @@
 with who made it, when and why. A GeoPackage file on a laptop, PostGIS on a shared server."""
 
 from store.base import (
+    DateRefused,
     EditConflict,
     FeatureState,
     LayerSchema,
@@ -20,6 +21,7 @@ __all__ = [
     "BEIJING",
     "CHANGE_COLUMNS",
     "GEOMETRY_FIELD",
+    "DateRefused",
     "EditConflict",
     "FeatureState",
     "GeoPackageStore",

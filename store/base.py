@@ -19,6 +19,7 @@ __all__ = [
     "ACTIONS",
     "FIELD_KINDS",
     "VERSION_KINDS",
+    "DateRefused",
     "EditConflict",
     "FeatureState",
     "LayerSchema",
@@ -40,6 +41,14 @@ VERSION_KINDS = ("seed", "publish", "edit", "rollback")
 
 class StoreError(Exception):
     """A store that cannot do what was asked: the message names the store and the problem."""
+
+
+class DateRefused(StoreError):
+    """A change dated in the future, or before the last change of what it changes."""
+
+    def __init__(self, message: str, effective: dt.date, last: dt.date | None, today: dt.date):
+        super().__init__(message)
+        self.effective, self.last, self.today = effective, last, today
 
 
 class NothingChanged(StoreError):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from store.base import LayerSchema, StoreError
+from store.base import DateRefused, LayerSchema, StoreError
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -189,6 +189,16 @@ def check_effective(effective: dt.date, last: dt.date | None, today: dt.date, wh
     """A change takes effect no later than today and not before the last change of `what`
     (the history stays in date order, so every date's picture is the one recorded)."""
     if effective > today:
-        raise StoreError(f"{what}: the date {effective} is in the future (today is {today})")
+        raise DateRefused(
+            f"{what}: the date {effective} is in the future (today is {today})",
+            effective,
+            last,
+            today,
+        )
     if last is not None and effective < last:
-        raise StoreError(f"{what}: the date {effective} is before its last change ({last})")
+        raise DateRefused(
+            f"{what}: the date {effective} is before its last change ({last})",
+            effective,
+            last,
+            today,
+        )

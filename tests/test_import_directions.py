@@ -13,7 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = {"geo", "store", "layers", "maps", "documents", "share", "fieldwork", "ui", "views", "scripts"}
+PROJECT = {
+    "geo",
+    "store",
+    "layers",
+    "maps",
+    "documents",
+    "share",
+    "fieldwork",
+    "ui",
+    "views",
+    "scripts",
+}
 # What each package may import of the project's packages (besides itself).
 ALLOWED = {
     "geo": set(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ui.i18n_store import STORE_TEXT
+
 __all__ = ["LANGUAGES", "text"]
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -349,6 +351,9 @@ _TEXT = {
         "Map assets are not installed (missing {files}); start the app with make run.",
     ),
 }
+
+
+_TEXT.update(STORE_TEXT)
 
 
 def text(key: str, lang: str, **values: object) -> str:

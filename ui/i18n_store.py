@@ -1,0 +1,112 @@
+"""UI strings of the layer store's pages (publish, versions, edits, change log), zh and en."""
+
+from __future__ import annotations
+
+__all__ = ["STORE_TEXT"]
+
+STORE_TEXT = {
+    "data_use": ("这个文件用于", "Use this file to"),
+    "data_use_add": ("加入本次会话的地图（只有你看得到）", "add to my maps (this session only)"),
+    "data_use_publish": (
+        "发布为图层的新版本（所有人看到）",
+        "publish as a new version of an atlas layer (everyone sees it)",
+    ),
+    "pub_not_allowed": (
+        "只有数据管理员可以发布新版本。",
+        "Only data administrators may publish new versions.",
+    ),
+    "pub_layer": ("发布到哪个图层", "Layer to publish to"),
+    "pub_layer_placeholder": ("选择图层", "Choose a layer"),
+    "pub_refused": (
+        "{name} 不能发布为这个图层的新版本，什么也没有改变：",
+        "{name} cannot be published as a new version of this layer; nothing was changed:",
+    ),
+    "pub_warnings": ("发布前请检查 {name}：", "Check {name} before publishing:"),
+    "pub_problem_missing_fields": ("缺少字段：{fields}", "fields missing: {fields}"),
+    "pub_problem_crs_guessed": (
+        "坐标系是猜测的（{crs}）：请在上方明确选择文件的坐标系再发布",
+        "the coordinate system was guessed ({crs}): choose the file's coordinate system above before publishing",
+    ),
+    "pub_problem_empty_geometry": (
+        "{count} 个要素没有几何（第 {rows} 个）",
+        "{count} features have no geometry (features {rows})",
+    ),
+    "pub_problem_wrong_geometry": (
+        "这个图层只收{expected}，文件里有 {count} 个 {found}（第 {rows} 个）",
+        "this layer takes {expected} only; the file has {count} of {found} (features {rows})",
+    ),
+    "pub_problem_empty_ids": (
+        "{count} 个要素没有编号（第 {rows} 个）",
+        "{count} features have no ID (features {rows})",
+    ),
+    "pub_problem_duplicate_ids": (
+        "{count} 个编号重复：{ids}",
+        "{count} IDs are used more than once: {ids}",
+    ),
+    "pub_problem_not_integer": (
+        "「{field}」应为整数，{count} 个值不是（第 {rows} 个：{values}）",
+        "'{field}' must be whole numbers; {count} values are not (features {rows}: {values})",
+    ),
+    "pub_problem_not_number": (
+        "「{field}」应为数字，{count} 个值不是（第 {rows} 个：{values}）",
+        "'{field}' must be numbers; {count} values are not (features {rows}: {values})",
+    ),
+    "pub_problem_unit_suspect": (
+        "「{field}」的典型值是现在的 {ratio} 倍：单位是否不同？",
+        "typical values of '{field}' are {ratio} times today's: is the unit different?",
+    ),
+    "pub_problem_extra_fields": (
+        "图层没有这些字段，发布时不保存：{fields}",
+        "the layer has no such fields; they are not published: {fields}",
+    ),
+    "pub_nothing": (
+        "这个文件与「{layer}」现在的内容相同，没有要发布的变化。",
+        "This file holds exactly what '{layer}' holds now: nothing to publish.",
+    ),
+    "pub_comparing": ("正在与现有图层比较…", "Comparing with the layer as it is…"),
+    "pub_preview": ("发布前预览：会改变什么", "Before publishing: what would change"),
+    "pub_added": ("新增要素", "Features added"),
+    "pub_changed": ("修改要素", "Features changed"),
+    "pub_retired": ("退出要素", "Features retired"),
+    "pub_totals": ("对主要合计的影响", "Effect on the key totals"),
+    "pub_changes": ("逐项变化（原值 → 新值）", "Every change (old → new)"),
+    "pub_changes_cut": ("只列出前 {count} 行。", "Only the first {count} rows are listed."),
+    "pub_comment": ("说明（必填：为什么改）", "Comment (required: why it changes)"),
+    "pub_comment_needed": ("请填写说明再发布。", "Write a comment before publishing."),
+    "pub_effective": ("生效日期", "Holds from"),
+    "pub_effective_help": (
+        "变化从哪一天起成立；不能晚于今天，也不能早于图层上一次变化的日期。",
+        "The day the change holds from: not after today, not before the layer's last change.",
+    ),
+    "pub_button": ("发布为版本 {version}", "Publish as version {version}"),
+    "pub_done": (
+        "已发布「{layer}」版本 {version}：新增 {added}、修改 {changed}、退出 {retired} 个要素。",
+        "Published '{layer}' version {version}: {added} added, {changed} changed, {retired} retired.",
+    ),
+    "pub_conflict": (
+        "「{layer}」在你预览之后已被别人改为版本 {head}（你预览的是版本 {expected}），什么也没有发布。请重新检查预览。",
+        "'{layer}' was changed to version {head} by someone else after your preview (of version {expected}); nothing was published. Check the preview again.",
+    ),
+    "date_future": (
+        "日期 {date} 在今天（{today}）之后，不能使用。",
+        "The date {date} is after today ({today}).",
+    ),
+    "date_before_last": (
+        "日期 {date} 早于上一次变化的日期（{last}）：历史要按日期顺序记录。",
+        "The date {date} is before the last change ({last}): the history is kept in date order.",
+    ),
+    "store_failed": (
+        "保存失败，什么也没有改变。请稍后再试，若仍失败请告诉管理员。",
+        "Saving failed and nothing was changed. Try again later, and tell the administrator if it fails again.",
+    ),
+    "edit_conflict": (
+        "这个要素在你打开之后已被别人修改，你的修改没有保存。",
+        "Someone changed this feature after you opened it; your change was not saved.",
+    ),
+    "edit_your_name": ("你的姓名（记入变更记录）", "Your name (recorded with your changes)"),
+    "edit_your_name_help": (
+        "这台电脑没有登录，变更记录用这个名字记下是谁改的；本次会话只需填一次。",
+        "This computer has no sign-in: the change log records who made a change under this name. Asked once per session.",
+    ),
+    "edit_name_first": ("请先填写你的姓名。", "Give your name first."),
+}
