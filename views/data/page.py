@@ -26,12 +26,14 @@ from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
 from maps.assets import localise_assets
 from maps.parts import base_map, layer_group, outline_group
 from ui.access import require_page
+from ui.editing import current_editor
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
 from ui.messages import explain, explain_notice, explain_reason, plain_markdown
 from ui.state import current_lang
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
+from views.data.publish import render_publish
 
 __all__ = ["render_data_page"]
 
@@ -92,7 +94,24 @@ def _check_and_add(name: str, data: bytes, lang: str) -> None:
         st.rerun()
     _report(outcome.report, lang)
     _preview(outcome.frame, outcome.report, lang)
-    _add_form(outcome.frame, outcome.report, lang)
+    if _use(digest, lang) == "publish":
+        render_publish(outcome.frame, outcome.report, digest, lang)
+    else:
+        _add_form(outcome.frame, outcome.report, lang)
+
+
+def _use(digest: str, lang: str) -> str:
+    """Add the file to this session's maps, or (for those who may) publish it to a layer."""
+    editor = current_editor()
+    if editor is None or not editor.can_publish:
+        return "add"
+    return st.radio(
+        text("data_use", lang),
+        options=["add", "publish"],
+        format_func=lambda use: text(f"data_use_{use}", lang),
+        horizontal=True,
+        key=f"{KEY}:use:{digest}",
+    )
 
 
 def _reading_choices(layers: tuple[str, ...], digest: str, lang: str) -> ReadingChoices:
