@@ -5,8 +5,10 @@
 
 URL defaults to $ATLAS_DATABASE_URL. `load` reads every registered layer from its shapefile
 (encodings and CRSs resolved as the app does) and writes table layer_<key> in EPSG:4326 with a
-spatial index, plus atlas_layers (key, source CRS, features). `export` writes each table back
-as a UTF-8 shapefile in EPSG:4326.
+spatial index, plus atlas_layers (key, source CRS, features): plain copies, refused once the
+database holds the versioned layer store (store.postgis), whose edits a reload would lose.
+`export` writes each layer's current features (layer_<key>, in either case) back as a UTF-8
+shapefile in EPSG:4326.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from geo.io import read_vector_with_report
 from geo.postgis import DATABASE_URL_ENV, read_layer, table_name, write_layer
 from geo.shapefile_write import write_shapefile
 from layers import DATA_DIR, LAYERS
+from store.postgis import PostgisStore
 
 CATALOGUE = """
 CREATE TABLE IF NOT EXISTS atlas_layers (
@@ -34,6 +37,11 @@ CREATE TABLE IF NOT EXISTS atlas_layers (
 
 def load(url: str, data_dir: Path) -> dict[str, int]:
     """Every registered layer into PostGIS; features written per layer."""
+    store = PostgisStore(url)
+    if not store.is_empty():
+        raise RuntimeError(
+            f"{store.name} holds the versioned layer store: publish changes to it, do not reload"
+        )
     written = {}
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("CREATE EXTENSION IF NOT EXISTS postgis")

@@ -3,11 +3,13 @@
     python scripts/shared_setup.py up   [--replicas 2] [--port 8080] [--folder var/shared]
     python scripts/shared_setup.py down [--folder var/shared]
 
-`up` starts (or reuses) a PostgreSQL + PostGIS server in the folder, loads the layers, writes
-demo users with random passwords (printed once) unless a users file exists, a cookie key every
-replica shares, starts the replicas (ports 8501, 8502 …) and nginx on --port, which sends each
-browser to one replica (ip_hash: a Streamlit session lives in one process) and passes the
-websocket through. `make shared` runs `up`; `make shared-down` runs `down`.
+`up` starts (or reuses) a PostgreSQL + PostGIS server in the folder, seeds the layer store
+when it is empty (never again: edits made since are kept), makes the app's own database role
+(it may add versions but never change or delete the history), writes demo users with random
+passwords (printed once) unless a users file exists, a cookie key every replica shares,
+starts the replicas (ports 8501, 8502 …, connecting as that role) and nginx on --port, which
+sends each browser to one replica (ip_hash: a Streamlit session lives in one process) and
+passes the websocket through. `make shared` runs `up`; `make shared-down` runs `down`.
 """
 
 from __future__ import annotations
@@ -26,16 +28,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 from scripts.local_postgis import USER, Cluster, postgres_bin, start_cluster  # noqa: E402
-from scripts.postgis_layers import load  # noqa: E402
 from scripts.users import add_user  # noqa: E402
+from store.postgis import PostgisStore, grant_app_role  # noqa: E402
 
 DATABASE = "atlas"
+# The role the replicas connect as: not the owner, so it cannot UPDATE or DELETE the history.
+APP_ROLE = "atlas_app"
 PG_PORT = 54329
 FIRST_REPLICA_PORT = 8501
 DEMO_USERS = {  # username → (role, name, townships)
@@ -97,7 +102,8 @@ def up(
         ).fetchone()
         if not exists:
             connection.execute(f"CREATE DATABASE {DATABASE} TEMPLATE atlas_template OWNER {USER}")
-    load(url, ROOT / "data" / "shapefiles")
+    seed_layer_store(url, ROOT / "data" / "shapefiles")
+    app_url = app_role_url(url, _app_password(folder))
     users = folder / "users.yaml"
     if not users.exists():
         for username, (role, name, townships) in DEMO_USERS.items():
@@ -110,7 +116,7 @@ def up(
         key.chmod(0o600)
     environment = {
         **os.environ,
-        "ATLAS_DATABASE_URL": url,
+        "ATLAS_DATABASE_URL": app_url,
         "ATLAS_USERS_FILE": str(users),
         "ATLAS_COOKIE_KEY": key.read_text(encoding="utf-8").strip(),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
@@ -120,6 +126,61 @@ def up(
         start_replica(folder, replica_port, environment)
     start_nginx(folder, port, ports)
     return f"http://localhost:{port}"
+
+
+def seed_layer_store(url: str, data_dir: Path) -> bool:
+    """Load the shipped layers (and their history) into the store only while it is empty, as
+    the owner; whether they were loaded. A store that holds layers is left as it is."""
+    store = PostgisStore(url)
+    if not store.is_empty():
+        return False
+    from layers import LAYERS  # the registry, read only when there is something to seed
+    from layers.store_seed import SEED_AUTHOR, seed_layers
+
+    store.seed(seed_layers(LAYERS, data_dir), author=SEED_AUTHOR)
+    return True
+
+
+def app_role_url(url: str, password: str, role: str = APP_ROLE) -> str:
+    """Make (or update) `role`: it logs in and owns none of the layer store, may read every
+    table, add versions and change the current features, but only SELECT and INSERT the
+    history, versions and changes. The URL the app connects with (same server, as `role`)."""
+    from fieldwork.postgis_store import PostgisVisitStore
+
+    PostgisVisitStore(url)  # the visit tables exist before they are granted
+    with psycopg.connect(url, autocommit=True) as connection, connection.transaction():
+        exists = connection.execute("SELECT FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        connection.execute(
+            sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+                sql.SQL("ALTER" if exists else "CREATE"),
+                sql.Identifier(role),
+                sql.Literal(password),
+            )
+        )
+        grant_app_role(connection, role)
+        # The visit store runs CREATE TABLE/INDEX IF NOT EXISTS each time it opens, which
+        # PostgreSQL allows only to a table's owner: the app's role owns the two visit tables
+        # (never the layer store's) until the visit store checks before it creates.
+        connection.execute(
+            sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(role))
+        )
+        for table in ("atlas_imports", "atlas_visits"):
+            connection.execute(
+                sql.SQL("ALTER TABLE {} OWNER TO {}").format(
+                    sql.Identifier(table), sql.Identifier(role)
+                )
+            )
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return url.replace(f"{info['user']}@", f"{role}:{password}@", 1)
+
+
+def _app_password(folder: Path) -> str:
+    """The app role's password, made once and kept beside the server (owner only)."""
+    path = folder / "app-role.password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(18), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _print_password(username: str, password: str) -> None:

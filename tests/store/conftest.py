@@ -9,7 +9,7 @@ import pytest
 from store import GeoPackageStore
 from tests.store.cases import TODAY, seed_layers
 
-STORES = ["geopackage"]
+STORES = ["geopackage", "postgis"]
 
 
 def open_store(target: str):
