@@ -124,6 +124,13 @@ _TEXT = {
     "col_value": ("数值", "Value"),
     "col_unit": ("单位", "Unit"),
     "chart_title": ("各乡镇街道：{figure}", "By township: {figure}"),
+    "timeline_title": ("逐月变化", "Month by month"),
+    "timeline_caption": (
+        "每月月末的{count}与{value}{by}，{start} 至 {end}（最后一个月截至 {end}）；不受上方筛选影响。",
+        "{count} and {value}{by} at the end of each month, {start} to {end} (the last month up to {end}); the filters above do not apply.",
+    ),
+    "timeline_by": ("（按{field}）", " by {field}"),
+    "timeline_month": ("月份", "Month"),
     "export_title": (
         "导出当前显示的数据（仅公开字段）",
         "Export what is shown (public fields only)",

@@ -30,17 +30,26 @@ from ui.page_spec import (
     ALL,
     Emphasis,
     MapPage,
+    Timeline,
     filtered_frames,
     select_feature,
     select_township,
     state_key,
     widget_key,
 )
+from ui.page_timeline import render_timeline
 from ui.panel import render_panel
 from ui.share_panel import render_share
 from ui.state import current_lang
 
-__all__ = ["COMPACT_HEADER_STYLE", "Emphasis", "MapPage", "draw_page_map", "render_map_page"]
+__all__ = [
+    "COMPACT_HEADER_STYLE",
+    "Emphasis",
+    "MapPage",
+    "Timeline",
+    "draw_page_map",
+    "render_map_page",
+]
 
 # Less room above the map (Streamlit's top padding, title and KPI figures are sized for text
 # pages), so more of the map is on the first screen of a 1366×768 laptop.
@@ -83,6 +92,7 @@ def render_map_page(page: MapPage) -> None:
             key_prefix=page.key,
             rollup_note=rollup_scope(page, lang, scope),
         )
+    render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
     if page.share_sites:
         render_share(page, lang, frames[page.category_layer])

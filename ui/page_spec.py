@@ -9,6 +9,7 @@ import streamlit as st
 
 from layers import get_layer, load_layer
 from layers.figures import Refinements, in_township, refine
+from layers.timeline import Timeline
 from maps.parts import view_for
 from ui.i18n import LANGUAGES
 from ui.panel import Selection
@@ -18,6 +19,7 @@ __all__ = [
     "MAP_HEIGHT_PX",
     "Emphasis",
     "MapPage",
+    "Timeline",
     "filtered_frames",
     "select_feature",
     "select_township",
@@ -64,6 +66,7 @@ class MapPage:
     ranking: tuple[str, ...] = ()  # fields of the category layer in the sortable site table
     emphasis: Emphasis | None = None  # features outlined on top, e.g. demonstration communities
     share_sites: bool = False  # PDF site sheets and an offline HTML map of the filtered sites
+    timeline: Timeline | None = None  # the programme at every month's end, charted below the map
 
     intro_zh: str = ""
     intro_en: str = ""
