@@ -1,6 +1,6 @@
 """The PostGIS store's tables: catalogue, versions, changes, each layer's current features
-(`layer_<key>`, as geo.postgis reads them) and history (`history_<key>`); the rows one seed or
-one version writes and the reads, every statement inside the caller's transaction."""
+(`layer_<key>`, as geo.postgis reads them) and history (`history_<key>`), and the rows one seed
+or one version writes, every statement inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
 
 from geo.postgis import table_name
-from store.base import FeatureState, LayerSchema, SeedLayer, Version
+from store.base import LayerSchema, SeedLayer, Version
 from store.changes import normalised, promoted
 from store.gpkg_tables import _frame_records, _seed_events  # the seed's rules, written once
 from store.versioned import Row
@@ -26,13 +24,11 @@ __all__ = [
     "CATALOGUE",
     "append_history",
     "apply_to_current",
+    "column_list",
     "create_layer_tables",
     "grant_app_role",
     "history_table",
     "insert_version",
-    "read_current",
-    "read_latest",
-    "read_states",
     "seed_layer",
 ]
 
@@ -91,7 +87,8 @@ def append_only(table: str) -> sql.Composable:
     )
 
 
-def _names(names: Iterable[str], prefix: str = "") -> sql.Composable:
+def column_list(names: Iterable[str], prefix: str = "") -> sql.Composable:
+    """Quoted column names, comma-separated (each after `prefix`, e.g. a table alias)."""
     qualifier = sql.SQL(prefix)
     return sql.SQL(", ").join(qualifier + sql.Identifier(n) for n in names)
 
@@ -246,7 +243,9 @@ def insert_version(connection: psycopg.Connection, version: Version) -> None:
 def _copy(
     connection: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence]
 ) -> None:
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), _names(columns))
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), column_list(columns)
+    )
     with connection.cursor().copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
@@ -363,84 +362,3 @@ def apply_to_current(connection: psycopg.Connection, schema: LayerSchema, rows: 
                     for r, s in zip(changed, shapes, strict=True)
                 ],
             )
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def _frame(rows: list[tuple], schema: LayerSchema) -> gpd.GeoDataFrame:
-    """A frame with the same column types as the GeoPackage store's."""
-    names = schema.names
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
-    data = {}
-    for (name, kind), values in zip(schema.fields, columns, strict=False):
-        series = pd.Series(values, dtype=object)
-        if kind == "int":
-            series = series.astype("Int64") if series.isna().any() else series.astype("int64")
-        elif kind == "float":
-            series = series.astype("float64")
-        elif kind == "bool":
-            series = series.astype("boolean")
-        else:
-            series = series.astype("str")
-        data[name] = series
-    shapes = shapely.from_wkb(np.asarray(columns[len(names)], dtype=object))
-    return gpd.GeoDataFrame(data, geometry=shapes, crs="EPSG:4326")
-
-
-def _fetch(connection: psycopg.Connection, statement: sql.Composable, parameters=()) -> list:
-    with connection.cursor(binary=True) as cursor:
-        return cursor.execute(statement, parameters).fetchall()
-
-
-def read_current(connection: psycopg.Connection, schema: LayerSchema) -> gpd.GeoDataFrame:
-    statement = sql.SQL("SELECT {}, ST_AsBinary(geom) FROM {} ORDER BY fid").format(
-        _names(schema.names), sql.Identifier(table_name(schema.key))
-    )
-    return _frame(_fetch(connection, statement), schema)
-
-
-def read_states(
-    connection: psycopg.Connection, schema: LayerSchema, condition: str, bound: object
-) -> gpd.GeoDataFrame:
-    """Each feature's latest state among the history rows meeting `condition` (not retired),
-    in the order the features first appeared. Within a feature the history is in date order
-    (each change is dated no earlier than the last), so its latest row is its last one."""
-    statement = sql.SQL(
-        "WITH last AS (SELECT MAX(seq) AS s, MIN(seq) AS first FROM {history}"
-        " WHERE {condition} GROUP BY {id})"
-        " SELECT {columns}, ST_AsBinary(h.geom) FROM {history} h JOIN last ON h.seq = last.s"
-        " WHERE h.atlas_action <> 'retire' ORDER BY last.first"
-    ).format(
-        history=sql.Identifier(history_table(schema.key)),
-        condition=sql.SQL(condition),
-        id=sql.Identifier(schema.id_field),
-        columns=_names(schema.names, "h."),
-    )
-    return _frame(_fetch(connection, statement, (bound,)), schema)
-
-
-def read_latest(
-    connection: psycopg.Connection, schema: LayerSchema, uid: str
-) -> FeatureState | None:
-    statement = sql.SQL(
-        "SELECT {}, ST_AsBinary(geom), atlas_version, atlas_effective, atlas_action FROM {}"
-        " WHERE {} = %s ORDER BY atlas_effective DESC, seq DESC LIMIT 1"
-    ).format(
-        _names(schema.names),
-        sql.Identifier(history_table(schema.key)),
-        sql.Identifier(schema.id_field),
-    )
-    found = _fetch(connection, statement, (uid,))
-    if not found:
-        return None
-    row, count = found[0], len(schema.names)
-    return FeatureState(
-        layer=schema.key,
-        uid=uid,
-        attributes=dict(zip(schema.names, row[:count], strict=True)),
-        geometry=None if row[count] is None else shapely.from_wkb(bytes(row[count])),
-        version=row[count + 1],
-        effective=row[count + 2],
-        action=row[count + 3],
-    )

@@ -23,6 +23,7 @@ from psycopg import sql
 from geo.postgis import redacted
 from store.base import FeatureState, LayerSchema, SeedLayer, StoreError, Version
 from store.changes import CHANGE_COLUMNS
+from store.pg_read import read_current, read_latest, read_states
 from store.pg_tables import (
     APPEND_ONLY_TABLES,
     CATALOGUE,
@@ -32,9 +33,6 @@ from store.pg_tables import (
     grant_app_role,
     history_table,
     insert_version,
-    read_current,
-    read_latest,
-    read_states,
     seed_layer,
 )
 from store.versioned import Row, VersionedStore, beijing_today
