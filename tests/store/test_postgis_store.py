@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 
 from scripts.postgis_layers import export, load
-from scripts.shared_setup import app_role_url
+from scripts.shared_setup import app_role_url, seed_layer_store
 from store.postgis import PostgisStore
 from tests.store.cases import TODAY, seed_layers, sites_frame
 
@@ -190,3 +190,72 @@ def test_the_layer_scripts_export_the_store_and_refuse_to_reload_it(
     assert list(exported["uid"]) == list(sites_frame()["uid"])
     with pytest.raises(RuntimeError, match="versioned layer store"):
         load(seeded, tmp_path)
+
+
+# Run in a child process: seed the test layers into the store at `url` once a start file
+# appears in `sync`; print "seeded" or the StoreError.
+SEEDER = """
+import sys, time
+from pathlib import Path
+from store import StoreError
+from store.postgis import PostgisStore
+from tests.store.cases import seed_layers
+
+url, sync = sys.argv[1], Path(sys.argv[2])
+layers = seed_layers()
+print("ready", flush=True)
+while not (sync / "start").exists():
+    time.sleep(0.005)
+try:
+    PostgisStore(url).seed(layers, author="seed")
+    print("seeded", flush=True)
+except StoreError as error:
+    print(error, flush=True)
+"""
+
+
+def test_of_two_processes_seeding_at_once_one_seeds_the_other_is_refused(
+    postgis_url: str, tmp_path: Path
+) -> None:
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", SEEDER, postgis_url, str(tmp_path)],
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    (tmp_path / "start").touch()
+    outcomes = sorted(worker.communicate(timeout=60)[0].strip() for worker in workers)
+
+    assert outcomes[1] == "seeded" and "already holds layers" in outcomes[0]
+    store = PostgisStore(postgis_url)
+    assert len(store.versions()) == 2 and len(store.read("sites")) == 5
+
+
+def test_the_shared_setup_seeds_the_shipped_layers_once_and_keeps_edits(
+    postgis_url: str,
+) -> None:
+    from layers import DATA_DIR
+
+    assert seed_layer_store(postgis_url, DATA_DIR)
+    store = PostgisStore(postgis_url)
+    state = store.feature("villages", store.read("villages")["uid"].iloc[0])
+    store.edit(
+        "villages",
+        state.uid,
+        attributes={**state.attributes, "name": "改过的名字"},
+        geometry=state.geometry,
+        expected_version=state.version,
+        author="管理员",
+        comment="",
+        effective=dt.date.today(),
+    )
+
+    assert not seed_layer_store(postgis_url, DATA_DIR)  # `make shared` again
+    assert store.feature("villages", state.uid).attributes["name"] == "改过的名字"
