@@ -249,7 +249,7 @@ def load_layer(key: str) -> gpd.GeoDataFrame:
     return _read(store, key, _heads()[key], _AS_OF.get()).copy()
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=512)  # month-end reads of the timelines too: most layers are small
 def _read(store: LayerStore, key: str, version: int, as_of: dt.date | None) -> gpd.GeoDataFrame:
     """One layer at one version and date, read once (the version is part of the key only)."""
     try:

@@ -87,7 +87,9 @@ def diff_table(diff: LayerDiff, lang: str, *, limit: int | None = None) -> pd.Da
     for (_, old), (_, new), fields in zip(
         diff.before.iterrows(), diff.changed.iterrows(), diff.fields, strict=True
     ):
-        rows += change_rows(diff.layer, new[key], new[name], "change", fields, old, new, lang)
+        rows += change_rows(
+            diff.layer, new[key], new[name], "change", fields, old.to_dict(), new.to_dict(), lang
+        )
         if limit is not None and len(rows) >= limit:
             break
     for _, row in diff.retired.iterrows():

@@ -27,7 +27,11 @@ def change_map(
 ) -> folium.Map:
     """`parts` are (action, features in EPSG:4326, label shown in the legend and tooltips)."""
     frames = [frame for _, frame, _ in parts if not frame.empty]
-    bounds = pd.DataFrame([f.total_bounds for f in [district, *frames]])
+    # Fitted to the changes (a few sites are specks at the district's scale), with a margin.
+    bounds = pd.DataFrame([f.total_bounds for f in frames or [district]])
+    margin = max(bounds[2].max() - bounds[0].min(), bounds[3].max() - bounds[1].min(), 0.01) * 0.15
+    bounds[[0, 1]] -= margin
+    bounds[[2, 3]] += margin
     fmap = base_map((bounds[0].min(), bounds[1].min(), bounds[2].max(), bounds[3].max()))
     outline_group(district, district_title, "#000000").add_to(fmap)
     for action, frame, label in parts:

@@ -25,6 +25,7 @@ from views.data.problems import problem_text, store_error_text
 __all__ = ["render_publish"]
 
 KEY = "publish"
+DONE_KEY = f"{KEY}:done"
 PREVIEW_ROWS = 500
 MAP_HEIGHT_PX = 420
 
@@ -35,6 +36,8 @@ def render_publish(frame: gpd.GeoDataFrame, report: UploadReport, digest: str, l
     if editor is None or not editor.can_publish:
         st.info(text("pub_not_allowed", lang))
         return
+    if done := st.session_state.pop(DONE_KEY, None):
+        st.success(done)
     layer = st.selectbox(
         text("pub_layer", lang),
         options=[spec.key for spec in LAYERS],
@@ -156,14 +159,13 @@ def _publish(
     except StoreError:
         st.error(text("store_failed", lang))
         raise
-    st.success(
-        text(
-            "pub_done",
-            lang,
-            layer=title,
-            version=version.number,
-            added=version.added,
-            changed=version.changed,
-            retired=version.retired,
-        )
+    st.session_state[DONE_KEY] = text(
+        "pub_done",
+        lang,
+        layer=title,
+        version=version.number,
+        added=version.added,
+        changed=version.changed,
+        retired=version.retired,
     )
+    st.rerun()  # the page again, showing the layer as published (its preview is now empty)
