@@ -34,6 +34,7 @@ from ui.state import current_lang
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
 from views.data.publish import render_publish
+from views.data.versions import render_versions
 
 __all__ = ["render_data_page"]
 
@@ -70,6 +71,7 @@ def render_data_page() -> None:
     if upload is not None:
         _check_and_add(upload.name, upload.getvalue(), lang)
     _session_layers(lang)
+    render_versions(lang)
 
 
 # --- reading and reporting --------------------------------------------------------------------

@@ -57,7 +57,11 @@ def render_publish(frame: gpd.GeoDataFrame, report: UploadReport, digest: str, l
         return
     if check.warnings:
         _problems(check.warnings, layer, report.file_name, lang, error=False)
+    # The version the person saw the preview of (last run): what a click now publishes over.
+    seen_key = f"{KEY}:seen:{digest}:{layer}"
+    seen = st.session_state.get(seen_key)
     diff, head = _diff(layer, check.frame, digest)
+    st.session_state[seen_key] = head
     if diff.empty:
         st.info(text("pub_nothing", lang, layer=get_layer(layer).title(lang)))
         return
@@ -66,7 +70,7 @@ def render_publish(frame: gpd.GeoDataFrame, report: UploadReport, digest: str, l
     if name is None:
         st.warning(text("edit_name_first", lang))
         return
-    _publish_form(layer, check.frame, head, name, digest, lang)
+    _publish_form(layer, check.frame, head if seen is None else seen, name, digest, lang)
 
 
 def _diff(layer: str, frame: gpd.GeoDataFrame, digest: str) -> tuple[LayerDiff, int]:
@@ -116,7 +120,12 @@ def _preview(diff: LayerDiff, new: gpd.GeoDataFrame, lang: str) -> None:
 
 
 def _publish_form(
-    layer: str, frame: gpd.GeoDataFrame, head: int, author: str, digest: str, lang: str
+    layer: str,
+    frame: gpd.GeoDataFrame,
+    seen: int,
+    author: str,
+    digest: str,
+    lang: str,
 ) -> None:
     today = beijing_today()
     with st.form(f"{KEY}:form:{digest}:{layer}"):
@@ -128,15 +137,17 @@ def _publish_form(
             format="YYYY-MM-DD",
             help=text("pub_effective_help", lang),
         )
+        # Labelled with the version previewed: a label that changed with the layer would make a
+        # new button, and the click on the one the person saw would be lost.
         submitted = st.form_submit_button(
-            text("pub_button", lang, version=head + 1), type="primary"
+            text("pub_button", lang, version=seen + 1), type="primary"
         )
     if not submitted:
         return
     if not comment.strip():
         st.error(text("pub_comment_needed", lang))
         return
-    _publish(layer, frame, head, author, comment, effective, lang)
+    _publish(layer, frame, seen, author, comment, effective, lang)
 
 
 def _publish(
