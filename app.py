@@ -25,6 +25,7 @@ PAGES = (
     ("views/renovation.py", "老旧小区改造", "Renovation", ":material/apartment:", "renovation"),
     ("views/coverage/page.py", "覆盖核查", "Coverage check", ":material/fact_check:", "coverage"),
     ("views/data/page.py", "数据管理", "Data", ":material/upload_file:", "data"),
+    ("views/history.py", "变更记录", "Change log", ":material/history:", "history"),
     ("views/presentation.py", "招商展示", "Presentation", ":material/co_present:", "presentation"),
     ("views/about.py", "关于与数据", "About & data", ":material/info:", "about"),
 )

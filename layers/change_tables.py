@@ -26,6 +26,7 @@ _COLUMNS = {
     "old": ("原值", "Old value"),
     "new": ("新值", "New value"),
 }
+_NOT_SHOWN = ("（内部字段，不显示）", "(internal, not shown)")
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -60,21 +61,33 @@ def change_rows(
     before: dict | None,
     after: dict | None,
     lang: str,
+    *,
+    hide_internal: bool = False,
 ) -> list[dict[str, str]]:
-    """One row per changed field of one feature (one row for an added or retired one)."""
+    """One row per changed field of one feature (one row for an added or retired one);
+    with `hide_internal`, the values of fields the spec marks internal are not shown (a
+    change log leaves the server: contacts and notes never do)."""
     label = _pick(ACTION_LABELS[action], lang)
     base = {"uid": uid, "name": _shown(name), "action": label}
     if action != "change":
         return [{**base, "field": "—", "old": "—", "new": "—"}]
-    return [
-        {
-            **base,
-            "field": _field_label(layer, field, lang),
-            "old": "…" if field == GEOMETRY_FIELD else _shown((before or {}).get(field)),
-            "new": "…" if field == GEOMETRY_FIELD else _shown((after or {}).get(field)),
-        }
-        for field in fields
-    ]
+    hidden = _internal_fields(layer) if hide_internal else frozenset()
+    rows = []
+    for field in fields:
+        if field == GEOMETRY_FIELD:
+            old = new = "…"
+        elif field in hidden:
+            old = new = _pick(_NOT_SHOWN, lang)
+        else:
+            old, new = _shown((before or {}).get(field)), _shown((after or {}).get(field))
+        rows.append({**base, "field": _field_label(layer, field, lang), "old": old, "new": new})
+    return rows
+
+
+def _internal_fields(layer: str) -> frozenset[str]:
+    if not is_layer(layer):
+        return frozenset()
+    return frozenset(field.name for field in get_layer(layer).internal_fields)
 
 
 def diff_table(diff: LayerDiff, lang: str, *, limit: int | None = None) -> pd.DataFrame:

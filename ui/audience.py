@@ -26,6 +26,7 @@ ALL_PAGES = (
     "renovation",
     "coverage",
     "data",
+    "history",
     "presentation",
     "about",
 )

@@ -134,4 +134,27 @@ STORE_TEXT = {
         "已把「{layer}」回退到版本 {target} 时的状况，记为版本 {version}。",
         "'{layer}' is back as version {target} left it, written as version {version}.",
     ),
+    "hist_title": ("变更记录", "Change log"),
+    "hist_intro": (
+        "所有图层的每一次变化，按生效日期从新到旧，每个修改的字段一行；时间为北京时间。操作人为 data/shapefiles 的是首次载入的示例数据及其示意历史，记录时间是载入的时间。内部字段（联系人、洽谈备注、户编号等）只记字段名，不显示内容。",
+        "Every change of every layer, latest first by the date it holds from, one row per changed field; times are Beijing time. Rows by data/shapefiles are the first load of the sample data and its illustrative history, recorded when it was loaded. Internal fields (contacts, negotiation notes, household ids…) are named but their values are not shown.",
+    ),
+    "hist_layers": ("图层", "Layers"),
+    "hist_all_layers": ("全部图层", "All layers"),
+    "hist_person": ("操作人", "Person"),
+    "hist_everyone": ("所有人", "Everyone"),
+    "hist_since": ("生效日期自", "Holds from, on or after"),
+    "hist_until": ("生效日期至", "Holds from, on or before"),
+    "hist_township": ("乡镇街道", "Township"),
+    "hist_search": ("要素编号或名称包含", "Feature ID or name contains"),
+    "hist_dates_reversed": (
+        "开始日期晚于结束日期：没有符合的变更。",
+        "The first date is after the last: no change matches.",
+    ),
+    "hist_count": (
+        "符合条件的变更：{changes} 次（{rows} 行）。",
+        "{changes} changes match ({rows} rows).",
+    ),
+    "hist_file": ("变更记录", "change-log"),
+    "hist_feature": ("本要素的历史（{count} 次变更）", "This feature's history ({count} changes)"),
 }

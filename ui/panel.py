@@ -19,6 +19,7 @@ from geo.export import TABLE_FORMATS, export_filename, export_table
 from layers import get_layer, load_layer
 from layers.figures import feature_figures, rollup_notes, township_rollup
 from layers.formatting import format_figure
+from ui.feature_history import render_feature_history
 from ui.i18n import text
 
 __all__ = ["PANEL_CLASS", "Selection", "render_panel"]
@@ -79,8 +80,12 @@ def render_panel(
     if rollup_note and selection.layer == "townships":  # what a roll-up covers under filters
         notes = [*notes, rollup_note]
     st.html(_panel_html(title, shown.rename(columns=names), notes, group=group))
-    if not downloads:
-        return
+    if downloads:
+        _downloads(title, table, lang, key_prefix)
+    render_feature_history(selection.layer, selection.uid, lang)  # only for who may see it
+
+
+def _downloads(title: str, table: pd.DataFrame, lang: str, key_prefix: str) -> None:
     columns = st.columns(len(TABLE_FORMATS))
 
     base = f"{title}-{text('statistics', lang)}"

@@ -44,7 +44,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "planner": ALL_PAGES,
     "promoter": PROMOTER_PAGES,
     "field": ("coverage", "about"),
-    "admin": ("data", "about"),
+    "admin": ("data", "history", "about"),
 }
 _BCRYPT = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
 _STATE = "atlas_user"

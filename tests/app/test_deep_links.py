@@ -83,7 +83,13 @@ def _refused(page, url: str, heading: str) -> None:
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [("", "总览"), ("overview", "总览"), ("coverage", "覆盖核查"), ("data", "数据管理")],
+    [
+        ("", "总览"),
+        ("overview", "总览"),
+        ("coverage", "覆盖核查"),
+        ("data", "数据管理"),
+        ("history", "变更记录"),
+    ],
 )
 def test_an_internal_page_url_opens_that_page(app_url: str, watched, path, heading) -> None:
     _open(watched, f"{app_url}/{path}", heading)
@@ -91,6 +97,7 @@ def test_an_internal_page_url_opens_that_page(app_url: str, watched, path, headi
 
 def test_a_promoter_url_opens_its_page_and_refuses_the_others(promoter_url: str, watched) -> None:
     _open(watched, f"{promoter_url}/presentation", "双塔区飞地招商项目")
+    _refused(watched, f"{promoter_url}/history", "变更记录")
     _refused(watched, f"{promoter_url}/data", "数据管理")
     assert watched.locator("[data-testid='stFileUploader']").count() == 0
     links = watched.locator("[data-testid='stSidebarNav']").inner_text()

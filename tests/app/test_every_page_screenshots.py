@@ -25,6 +25,7 @@ PAGES = {
     "renovation": ("老旧小区改造", True),
     "coverage": ("覆盖核查", True),
     "data": ("数据管理", False),
+    "history": ("变更记录", False),
     "presentation": ("双塔区飞地招商项目", True),
     "about": ("关于", False),
 }

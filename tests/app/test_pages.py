@@ -112,6 +112,13 @@ def test_english_switch_relabels_pages_and_figures() -> None:
     assert "Demonstration communities" in [metric.label for metric in app.metric]
 
 
+def test_change_log_page_lists_the_changes_of_every_layer() -> None:
+    app = _open("views/history.py")
+    assert app.title[0].value == "变更记录"
+    shown = set(app.dataframe[0].value["图层"])
+    assert {spec.title("zh") for spec in LAYERS} == shown  # every layer's first load at least
+
+
 def test_about_page_lists_every_layer_with_its_fields() -> None:
     app = _open("views/about.py")
     labels = [expander.label for expander in app.expander]

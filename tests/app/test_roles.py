@@ -30,6 +30,7 @@ PAGE_FILES = {
     "renovation": "views/renovation.py",
     "coverage": "views/coverage/page.py",
     "data": "views/data/page.py",
+    "history": "views/history.py",
     "presentation": "views/presentation.py",
     "about": "views/about.py",
 }
