@@ -224,8 +224,8 @@ def view_date() -> dt.date | None:
 
 
 def data_version() -> tuple:
-    """What the data being seen depends on (layer versions and date): a key for caches."""
-    return tuple(sorted(_heads().items())), _AS_OF.get()
+    """What the data being seen depends on (the store, layer versions, date): a cache key."""
+    return layer_store().name, tuple(sorted(_heads().items())), _AS_OF.get()
 
 
 def _heads() -> dict[str, int]:

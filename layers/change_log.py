@@ -74,7 +74,7 @@ def change_log() -> pd.DataFrame:
     recorded first, within a date), with each
     feature's name and township code (None if its layer names none). Read once per version
     of the layers; callers filter it, never change it in place."""
-    heads = data_version()[0]
+    heads = data_version()
     return _log(layer_store(), heads)
 
 

@@ -7,11 +7,18 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from layers import get_layer, is_layer, total_value
+from layers import get_layer, is_layer, load_layer, total_value
 from layers.formatting import format_figure
 from store import GEOMETRY_FIELD, LayerDiff
 
-__all__ = ["ACTION_LABELS", "change_rows", "diff_table", "totals_effect"]
+__all__ = [
+    "ACTION_LABELS",
+    "change_rows",
+    "diff_table",
+    "shown_value",
+    "totals_effect",
+    "with_township",
+]
 
 ACTION_LABELS = {
     "add": ("新增", "added"),
@@ -44,7 +51,7 @@ def _field_label(layer: str, name: str, lang: str) -> str:
     return name
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -68,7 +75,7 @@ def change_rows(
     with `hide_internal`, the values of fields the spec marks internal are not shown (a
     change log leaves the server: contacts and notes never do)."""
     label = _pick(ACTION_LABELS[action], lang)
-    base = {"uid": uid, "name": _shown(name), "action": label}
+    base = {"uid": uid, "name": shown_value(name), "action": label}
     if action != "change":
         return [{**base, "field": "—", "old": "—", "new": "—"}]
     hidden = _internal_fields(layer) if hide_internal else frozenset()
@@ -79,7 +86,7 @@ def change_rows(
         elif field in hidden:
             old = new = _pick(_NOT_SHOWN, lang)
         else:
-            old, new = _shown((before or {}).get(field)), _shown((after or {}).get(field))
+            old, new = shown_value((before or {}).get(field)), shown_value((after or {}).get(field))
         rows.append({**base, "field": _field_label(layer, field, lang), "old": old, "new": new})
     return rows
 
@@ -135,3 +142,24 @@ def _signed(value: float) -> str:
     if abs(value) < 1e-9:
         return "0"
     return ("+" if value > 0 else "−") + format_figure(abs(value))
+
+
+def with_township(layer: str, values: dict[str, object], shape: object) -> dict[str, object]:
+    """`values` with the township fields filled from where `shape` lies, when they are empty
+    (a feature added on the map belongs to the township it is in)."""
+    spec = get_layer(layer)
+    if spec.township_field is None or values.get(spec.township_field) not in (None, ""):
+        return values
+    townships = load_layer("townships")
+    point = shape.representative_point()
+    found = townships[townships.contains(point)]
+    if found.empty:
+        return values
+    filled = dict(values)
+    code_field = spec.township_field
+    filled[code_field] = str(
+        found["code"].iloc[0] if code_field == "town_code" else found["name"].iloc[0]
+    )
+    if "town" in filled and filled.get("town") in (None, ""):
+        filled["town"] = str(found["name"].iloc[0])
+    return filled

@@ -260,7 +260,7 @@ def township_series(layer: str, total: str) -> pd.Series:
 def _rollup_table(url: str | None, version: tuple) -> pd.DataFrame:
     """Every layer's totals per township, per version of the data: in the database when one is
     configured and the atlas is seen as it is now (its tables hold the current features)."""
-    _, as_of = version
+    *_, as_of = version
     if url is not None and as_of is None:
         return _rollup_table_in_database(url)
     return _rollup_table_in_python()

@@ -157,4 +157,121 @@ STORE_TEXT = {
     ),
     "hist_file": ("变更记录", "change-log"),
     "hist_feature": ("本要素的历史（{count} 次变更）", "This feature's history ({count} changes)"),
+    "edit_feature": ("编辑这个要素", "Edit this feature"),
+    "edit_add": ("新增要素", "Add a feature"),
+    "edit_add_button": ("新增", "Add"),
+    "edit_not_in_past": (
+        "正在查看过去的日期：回到现在才能编辑。",
+        "You are viewing a past date: go back to now to edit.",
+    ),
+    "edit_gone": (
+        "这个要素已经退出，不能编辑。",
+        "This feature has been retired and cannot be edited.",
+    ),
+    "edit_opened": (
+        "你打开的是版本 {version}（自 {date} 起）。保存时若别人已改过，会让你对比后选择。",
+        "You opened version {version} (holding from {date}). If someone saves first, you will compare and choose.",
+    ),
+    "edit_internal": ("（内部）", " (internal)"),
+    "edit_shape": ("位置与形状", "Position and shape"),
+    "edit_shape_keep": ("保持不变", "keep as it is"),
+    "edit_shape_map": ("在地图上画或修改", "draw or change on the map"),
+    "edit_shape_typed": ("输入坐标", "type coordinates"),
+    "edit_system": ("坐标系", "Coordinate system"),
+    "edit_system_wgs84": ("WGS-84 经纬度（GPS、天地图）", "WGS-84 lon/lat (GPS, Tianditu)"),
+    "edit_system_gcj02": ("GCJ-02 经纬度（高德、腾讯地图）", "GCJ-02 lon/lat (AMap, Tencent)"),
+    "edit_system_gk120": (
+        "CGCS2000 高斯-克吕格 3° 中央经线 120°E（米，无带号）",
+        "CGCS2000 Gauss-Krüger 3° CM 120°E (metres, no zone)",
+    ),
+    "edit_system_gk40": (
+        "CGCS2000 高斯-克吕格 3° 第 40 带（米，带号在前）",
+        "CGCS2000 Gauss-Krüger 3° zone 40 (metres, zone first)",
+    ),
+    "edit_typed": (
+        "坐标（每行一对：经度 纬度，或 X Y）",
+        "Coordinates (one pair per line: lon lat, or X Y)",
+    ),
+    "edit_typed_help_point": ("一行，例如 120.45, 41.55", "One line, e.g. 120.45, 41.55"),
+    "edit_typed_help_line": ("至少两行，沿线依次", "At least two lines, in order along the line"),
+    "edit_typed_help_polygon": (
+        "至少三行，沿边界依次（自动闭合）",
+        "At least three lines, in order around the edge (closed for you)",
+    ),
+    "edit_coord_system": ("未知的坐标系。", "Unknown coordinate system."),
+    "edit_coord_count": (
+        "坐标对数不对：需要 {needed} 对或以上（点只要 1 对），现在是 {count} 对。",
+        "Wrong number of pairs: {needed} or more needed (1 for a point), {count} given.",
+    ),
+    "edit_coord_too_many": (
+        "最多 {limit} 对坐标，现在是 {count} 对。",
+        "At most {limit} pairs, {count} given.",
+    ),
+    "edit_coord_not_numbers": (
+        "第 {line} 行不是两个数字：{text}",
+        "Line {line} is not two numbers: {text}",
+    ),
+    "edit_coord_far": (
+        "第 {lines} 行的位置离双塔区很远：坐标系选错了，或经纬度写反了？",
+        "Lines {lines} are far from Shuangta: wrong coordinate system, or x and y swapped?",
+    ),
+    "edit_coord_invalid": (
+        "这些坐标围成的面自相交或无效（{reason}）。",
+        "These coordinates make an invalid polygon ({reason}).",
+    ),
+    "edit_map_help_edit": (
+        "用地图左侧的编辑按钮拖动点或顶点，然后点「保存」；也可以重新画一个。",
+        "Use the edit button on the map's left to drag the point or vertices, then press Save; or draw a new one.",
+    ),
+    "edit_map_help_draw": (
+        "用地图左侧的按钮画出要素。",
+        "Draw the feature with the button on the map's left.",
+    ),
+    "edit_drawn_refused": (
+        "画出的形状不能使用（超出范围、顶点太多或自相交）。",
+        "The drawn shape cannot be used (out of range, too many vertices, or crossing itself).",
+    ),
+    "edit_shape_needed": ("请先给出位置或形状。", "Give the position or shape first."),
+    "edit_effective_help": (
+        "变化从哪一天起成立（例如签约那天）；不能晚于今天，也不能早于这个要素上一次变化。",
+        "The day the change holds from (the day of signing, say): not after today, not before the feature's last change.",
+    ),
+    "edit_save": ("保存修改", "Save changes"),
+    "edit_retire": (
+        "让要素退出（从生效日期起不再显示，历史保留）",
+        "Retire the feature (off the map from that date; its history stays)",
+    ),
+    "edit_saved": (
+        "已保存为版本 {version}，自 {date} 起生效。",
+        "Saved as version {version}, holding from {date}.",
+    ),
+    "edit_retired": (
+        "要素已退出（版本 {version}，自 {date} 起）。",
+        "The feature is retired (version {version}, from {date}).",
+    ),
+    "edit_added": (
+        "已新增要素 {uid}（版本 {version}）。",
+        "Feature {uid} added (version {version}).",
+    ),
+    "edit_unchanged": ("没有任何改动，没有保存。", "Nothing was changed, so nothing was saved."),
+    "edit_col_field": ("字段", "Field"),
+    "edit_col_opened": ("你打开时", "When you opened it"),
+    "edit_col_theirs": ("现在（别人保存的）", "Now (saved by someone else)"),
+    "edit_col_mine": ("你的修改", "Your change"),
+    "edit_theirs_by": (
+        "别人保存的是版本 {version}（自 {date} 起）。",
+        "Theirs is version {version} (holding from {date}).",
+    ),
+    "edit_keep_theirs": (
+        "放弃我的修改，打开现在的版本",
+        "Drop my change, open the current version",
+    ),
+    "edit_save_mine": ("仍用我的修改覆盖", "Save mine over theirs"),
+    "edit_id_needed": ("请填写要素编号。", "Give the feature an ID."),
+    "edit_id_taken": ("编号 {uid} 已被使用，请换一个。", "The ID {uid} is taken; choose another."),
+    "edit_values_refused": ("这些值不能保存：{problem}", "These values cannot be saved: {problem}"),
+    "panel_absent": (
+        "所选要素在所看的日期不在图上（那时还没有，或已退出）。",
+        "The chosen feature is not on the map on the date viewed (not there yet, or retired).",
+    ),
 }

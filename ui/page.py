@@ -23,6 +23,7 @@ from layers.figures import (
 )
 from layers.formatting import format_figure
 from ui.access import require_page
+from ui.feature_editor import render_feature_editor
 from ui.i18n import text
 from ui.page_map import draw_map, draw_page_map
 from ui.page_scope import category_scope, kpi_row, rollup_scope
@@ -91,6 +92,12 @@ def render_map_page(page: MapPage) -> None:
             lang,
             key_prefix=page.key,
             rollup_note=rollup_scope(page, lang, scope),
+        )
+        render_feature_editor(
+            st.session_state.get(state_key(page, "selection")),
+            page.layers,
+            lang,
+            key_prefix=page.key,
         )
     render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
@@ -170,6 +177,13 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
 
         if name in page.multi_filters:
             values = sorted(frame[name].dropna().unique().tolist())
+            _follow_data(
+                widget,
+                stored,
+                values,
+                everything=lambda chosen, then: set(chosen) >= set(then),
+                kept=lambda chosen, values=values: [v for v in chosen if v in values],
+            )
             shown = dict(zip(frame[name], localised(spec, frame, name, lang), strict=True))
             initial = (
                 {}
@@ -188,6 +202,16 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
         else:
             numbers = pd.to_numeric(frame[name])
             bounds = (float(numbers.min()), float(numbers.max()))
+            _follow_data(
+                widget,
+                stored,
+                bounds,
+                everything=lambda chosen, then: tuple(chosen) == tuple(then),
+                kept=lambda chosen, bounds=bounds: (
+                    max(chosen[0], bounds[0]),
+                    min(chosen[1], bounds[1]),
+                ),
+            )
             initial = (
                 {}
                 if widget in st.session_state
@@ -203,6 +227,19 @@ def _refinements(page: MapPage, lang: str) -> Refinements:
             )
             refinements.append((name, "range", (low, high)))
     return tuple(refinements)
+
+
+def _follow_data(widget: str, stored: str, options, *, everything, kept) -> None:
+    """When the data under a filter changes (an edit, another date), a filter left at
+    everything takes in the new values too, and one narrowed keeps what still exists."""
+    then_key = f"{stored}:options"
+    then = st.session_state.get(then_key)
+    current = list(options) if isinstance(options, list) else tuple(options)
+    if then is not None and then != current:
+        chosen = st.session_state.get(widget, st.session_state.get(stored, then))
+        followed = current if everything(chosen, then) else kept(chosen)
+        st.session_state[widget] = st.session_state[stored] = followed
+    st.session_state[then_key] = current
 
 
 def _pipeline(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> None:

@@ -72,7 +72,11 @@ def render_panel(
         st.caption(
             text("clicked_at", lang, lon=selection.clicked_at[0], lat=selection.clicked_at[1])
         )
-    title, table, notes = _panel_content(selection, lang)
+    try:
+        title, table, notes = _panel_content(selection, lang)
+    except KeyError:  # not there on the date being viewed (not yet added, or retired)
+        st.info(text("panel_absent", lang))
+        return
     shown = table.assign(value=table["value"].map(_format_value))
     # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
     names = _column_names(lang, table)
@@ -87,7 +91,6 @@ def render_panel(
 
 def _downloads(title: str, table: pd.DataFrame, lang: str, key_prefix: str) -> None:
     columns = st.columns(len(TABLE_FORMATS))
-
     base = f"{title}-{text('statistics', lang)}"
     labelled = table.rename(columns=_column_names(lang, table))
     for column, (fmt, spec) in zip(columns, TABLE_FORMATS.items(), strict=True):
