@@ -28,7 +28,8 @@ def attribute_inputs(
     """A widget per field (the id only for a new feature), prefilled with `values`."""
     chosen: dict[str, object] = {}
     for field in spec.fields:
-        if field.name == spec.id_field and not new:
+        # Internal values never reach a browser: kept as stored (an added feature has none).
+        if (field.name == spec.id_field and not new) or not field.public:
             chosen[field.name] = values.get(field.name)
             continue
         chosen[field.name] = _input(
