@@ -11,7 +11,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from maps.assets import localise_assets
 from maps.parts import base_map, legend, outline_group
 
 __all__ = ["CHANGE_COLORS", "change_map"]
@@ -39,7 +38,7 @@ def change_map(
     extra = [(CHANGE_COLORS[action], label) for action, _, label in parts]
     legend([], lang, extra=extra).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return localise_assets(fmap)
+    return fmap
 
 
 def _group(frame: gpd.GeoDataFrame, label: str, color: str) -> folium.FeatureGroup:

@@ -17,6 +17,8 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from maps.assets import localise_assets
+
 __all__ = ["RenderedMap", "render_map", "show_map"]
 
 _RETURNABLE = (
@@ -52,8 +54,11 @@ class RenderedMap:
 
 
 def render_map(fmap: folium.Map) -> RenderedMap:
-    """Render `fmap` once (on a copy, which rendering alters) into what the component needs."""
-    work = copy.deepcopy(fmap)
+    """Render `fmap` once (on a copy, which rendering alters) into what the component needs.
+
+    Every JS/CSS file the map asks for is pointed at the app's own copy here, so no map shown
+    in a page fetches anything from a CDN (government intranets block them)."""
+    work = localise_assets(copy.deepcopy(fmap))
     work.get_root().render()
     work.render()
     html = sf._get_html(work)

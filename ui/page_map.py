@@ -13,7 +13,6 @@ import streamlit as st
 from geo.offsets import WGS84, convert
 from layers import data_version, get_layer, is_layer, load_layer
 from layers.figures import CONTEXT_LAYERS, Refinements
-from maps.assets import localise_assets
 from maps.basemaps import BASEMAPS, add_basemap
 from maps.parts import (
     FEATURE_ID_PROPERTY,
@@ -79,7 +78,7 @@ def page_map(
     folium.LayerControl(collapsed=True).add_to(fmap)
     styled = [*context[1:2], *(get_layer(key) for key in (*page.layers, *uploaded))]
     legend(styled, lang, extra=extra_legend, large=large_legend).add_to(fmap)
-    return localise_assets(fmap)
+    return fmap
 
 
 def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:

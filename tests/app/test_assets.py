@@ -22,11 +22,27 @@ from views.enclave import PAGE
 def test_page_map_asks_only_for_local_assets() -> None:
     from ui.page_map import page_map
 
-    fmap = page_map(PAGE, "zh", "none", None, "", ("洽谈", "签约", "落地开工"))
-    head = fmap.get_root().render().split("<body>")[0]
-    assert "https://" not in head and "http://" not in head
-    assert f"{STATIC_URL}/{LOCAL_ASSETS['leaflet']}" in head
+    from ui.folium_view import render_map
+
+    rendered = render_map(page_map(PAGE, "zh", "none", None, "", ("洽谈", "签约", "落地开工")))
+    links = [*rendered.js_links, *rendered.css_links]
+    assert all(link.startswith(f"{STATIC_URL}/") for link in links), links
+    assert f"{STATIC_URL}/{LOCAL_ASSETS['leaflet']}" in rendered.js_links
     assert missing_assets() == []
+
+
+def test_a_map_built_anywhere_is_served_locally_when_shown() -> None:
+    """The edit form's drawing map was built without localising and fetched Leaflet from a CDN."""
+    from maps.drawing import add_drawing_tools
+    from maps.parts import base_map
+    from ui.folium_view import render_map
+
+    fmap = base_map((119.0, 40.0, 121.0, 42.0))
+    add_drawing_tools(fmap, "polygon", None, "zh")
+    rendered = render_map(fmap)
+    links = [*rendered.js_links, *rendered.css_links]
+    assert all(link.startswith(f"{STATIC_URL}/") for link in links), links
+    assert f"{STATIC_URL}/{LOCAL_ASSETS['leaflet_draw_js']}" in rendered.js_links
 
 
 def test_an_asset_the_app_does_not_serve_is_refused() -> None:

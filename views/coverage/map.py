@@ -8,7 +8,6 @@ import geopandas as gpd
 from fieldwork.coverage import TargetSet
 from layers import get_layer, load_layer
 from layers.spec import Category, Field, LayerSpec, Style
-from maps.assets import localise_assets
 from maps.parts import base_map, layer_group, legend
 
 __all__ = ["COVERED", "NOT_COVERED", "coverage_map", "coverage_spec"]
@@ -68,4 +67,4 @@ def coverage_map(
     layer_group(district, load_layer("district"), lang, interactive=False).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     legend([get_layer("townships"), spec], lang).add_to(fmap)
-    return localise_assets(fmap)
+    return fmap

@@ -23,7 +23,6 @@ from geo.offsets import BD09, GCJ02, WGS84
 from geo.upload import UPLOAD_SUFFIXES, UploadReport
 from layers import get_layer, load_layer
 from layers.uploaded import UploadedLayer, original_columns, uploaded_layers
-from maps.assets import localise_assets
 from maps.parts import base_map, layer_group, outline_group
 from ui.access import require_page
 from ui.editing import current_editor
@@ -272,7 +271,7 @@ def _preview_map(layers: list[UploadedLayer], lang: str):
     for layer in layers:
         layer_group(layer.spec, layer.frame, lang).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return render_map(localise_assets(fmap))
+    return render_map(fmap)
 
 
 def _add_form(frame: gpd.GeoDataFrame, report: UploadReport, lang: str) -> None:
