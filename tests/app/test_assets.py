@@ -20,9 +20,8 @@ from views.enclave import PAGE
 
 
 def test_page_map_asks_only_for_local_assets() -> None:
-    from ui.page_map import page_map
-
     from ui.folium_view import render_map
+    from ui.page_map import page_map
 
     rendered = render_map(page_map(PAGE, "zh", "none", None, "", ("洽谈", "签约", "落地开工")))
     links = [*rendered.js_links, *rendered.css_links]
