@@ -192,7 +192,10 @@ class GeoPackageStore(VersionedStore):
                 connection.execute("BEGIN")
                 for layer in layers:
                     seed_layer(connection, layer, author, self._now())
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # Not PRAGMA user_version: that is the GeoPackage's own version (GDAL checks it).
+                connection.execute(
+                    "INSERT INTO atlas_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
                 connection.execute("COMMIT")
             with suppress(FileExistsError):  # another process seeded first: its store stands
                 os.link(partial, self.path)

@@ -61,6 +61,10 @@ CREATE TABLE atlas_changes (
 );
 CREATE INDEX atlas_changes_by_feature ON atlas_changes (layer, uid);
 CREATE INDEX atlas_changes_by_date ON atlas_changes (effective);
+CREATE TABLE atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+    ('atlas_versions', 'attributes', 'atlas_versions', 'Every version of every layer'),
+    ('atlas_changes', 'attributes', 'atlas_changes', 'Every change: who, when, old and new');
 """
 
 

@@ -134,11 +134,17 @@ def test_gdal_reads_the_geopackage_layers_and_history(gpkg: Path) -> None:
     assert sites.geometry.geom_equals(expected.geometry).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/geopackage.py keeps its schema version in PRAGMA user_version, where a"
-    " GeoPackage keeps its own (10400 for 1.4): GDAL warns 'unrecognized user_version'",
-)
 def test_the_geopackage_keeps_its_own_version_number(gpkg: Path) -> None:
+    """GDAL warns of an 'unrecognized user_version' when the store writes its own there."""
     with closing(sqlite3.connect(gpkg)) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] >= 10200
+        stored = connection.execute("SELECT value FROM atlas_meta WHERE key = 'schema_version'")
+        assert stored.fetchone()[0] == "1"
+
+
+def test_qgis_and_gdal_list_the_versions_and_changes_as_tables(gpkg: Path) -> None:
+    layers = dict(pyogrio.list_layers(gpkg))
+    assert layers["atlas_versions"] is None and layers["atlas_changes"] is None  # no geometry
+    changes = pyogrio.read_dataframe(gpkg, layer="atlas_changes")
+    assert len(changes) == 7
+    assert {"layer", "uid", "action", "author", "before", "after"} <= set(changes.columns)
