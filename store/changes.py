@@ -24,6 +24,7 @@ __all__ = [
     "normalised",
     "plain_value",
     "promoted",
+    "typed_frame",
 ]
 
 # The pseudo-field naming a change of shape in a change's list of fields.
@@ -87,6 +88,28 @@ def normalised(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame
         columns[name] = _column(frame[name], kind, f"layer '{schema.key}' field '{name}'")
     geometry = promoted(np.asarray(frame.geometry.array, dtype=object), schema.geometry)
     return gpd.GeoDataFrame(columns, geometry=geometry, crs="EPSG:4326").reset_index(drop=True)
+
+
+def typed_frame(columns: list, shapes: object, schema: LayerSchema) -> gpd.GeoDataFrame:
+    """A frame of the schema's columns (value sequences, in its order) in the types every store
+    returns: int64 (Int64 with gaps), float64, boolean, str."""
+    data = {
+        name: _typed(values, kind)
+        for (name, kind), values in zip(schema.fields, columns, strict=True)
+    }
+    return gpd.GeoDataFrame(data, geometry=shapes, crs="EPSG:4326")
+
+
+def _typed(values: object, kind: str) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    series = series.reset_index(drop=True)
+    if kind == "int":
+        return series.astype("Int64") if series.isna().any() else series.astype("int64")
+    if kind == "float":
+        return series.astype("float64")
+    if kind == "bool":
+        return series.astype("boolean")
+    return series.astype("str")
 
 
 def _column(values: pd.Series, kind: str, where: str) -> pd.Series:

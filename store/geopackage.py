@@ -20,7 +20,6 @@ import geopandas as gpd
 import pandas as pd
 
 from store.base import FeatureState, LayerSchema, SeedLayer, StoreError, Version
-from store.changes import CHANGE_COLUMNS
 from store.gpkg_tables import (
     CATALOGUE,
     append_history,
@@ -31,11 +30,12 @@ from store.gpkg_tables import (
     insert_version,
     layer_indexes,
     read_current,
+    read_current_file,
     read_latest,
     read_states,
     seed_layer,
 )
-from store.versioned import Row, VersionedStore, beijing_today
+from store.versioned import Row, VersionedStore, beijing_today, changes_frame, version_from_row
 
 __all__ = ["GeoPackageStore", "history_table"]
 
@@ -95,9 +95,9 @@ class GeoPackageStore(VersionedStore):
 
     def read(self, layer: str, *, as_of: dt.date | None = None) -> gpd.GeoDataFrame:
         schema = self.schema(layer)
+        if as_of is None:
+            return read_current_file(self.path, schema)
         with closing(self._connect()) as connection:
-            if as_of is None:
-                return read_current(connection, schema)
             return read_states(connection, schema, "atlas_effective <= ?", as_of.isoformat())
 
     def read_version(self, layer: str, version: int) -> gpd.GeoDataFrame:
@@ -111,22 +111,7 @@ class GeoPackageStore(VersionedStore):
             f" changed, retired, restores FROM atlas_versions {where} ORDER BY id DESC",
             parameters,
         )
-        return [
-            Version(
-                layer=r[0],
-                number=r[1],
-                kind=r[2],
-                author=r[3],
-                comment=r[4],
-                recorded_at=dt.datetime.fromisoformat(r[5]),
-                effective=dt.date.fromisoformat(r[6]),
-                added=r[7],
-                changed=r[8],
-                retired=r[9],
-                restores=r[10],
-            )
-            for r in rows
-        ]
+        return [version_from_row(row) for row in rows]
 
     def changes(
         self,
@@ -154,15 +139,7 @@ class GeoPackageStore(VersionedStore):
             f" before, after FROM atlas_changes {where} ORDER BY id DESC",
             tuple(parameters),
         )
-        frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-        frame["effective"] = frame["effective"].map(dt.date.fromisoformat)
-        frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], format="ISO8601", utc=True)
-        for column in ("fields", "before", "after"):
-            frame[column] = frame[column].map(
-                lambda text: json.loads(text) if isinstance(text, str) else None
-            )
-        frame["fields"] = frame["fields"].map(tuple)
-        return frame
+        return changes_frame(rows)
 
     @contextmanager
     def _read_latest(self) -> Iterator[Callable[[str, str], FeatureState | None]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,8 +14,9 @@ import pandas as pd
 import pyogrio
 
 from store.base import FeatureState, LayerSchema, SeedLayer, StoreError, Version
-from store.changes import normalised, plain_value, promoted
+from store.changes import normalised, promoted, typed_frame
 from store.gpkg_blob import from_blobs, to_blobs
+from store.seed_rules import frame_records, seed_events
 from store.versioned import Row
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "insert_version",
     "layer_indexes",
     "read_current",
+    "read_current_file",
     "read_latest",
     "read_states",
     "seed_layer",
@@ -134,10 +135,10 @@ def seed_layer(
         retired=0,
     )
     insert_version(connection, version)
-    records = list(_frame_records(frame, schema))
+    records = list(frame_records(frame, schema))
     blobs = to_blobs(list(frame.geometry))
     _insert_current(connection, schema, records, blobs)
-    events = _seed_events(frame, layer, records, blobs)
+    events = seed_events(frame, layer, records, blobs)
     _insert_history(connection, schema, version, events)
     _insert_changes(connection, schema, version, events)
     connection.execute(
@@ -151,43 +152,6 @@ def seed_layer(
             layer.start.isoformat(),
         ),
     )
-
-
-def _seed_events(
-    frame: gpd.GeoDataFrame, layer: SeedLayer, records: list[dict], blobs: list
-) -> list[tuple[Row, dt.date, bytes | None]]:
-    """Every seeded state, feature by feature in the frame's order: the shipped history's
-    events, or an add on the layer's start date for a feature without one."""
-    schema = layer.schema
-    every = (*schema.names, "geometry")
-    by_uid: dict[str, list] = {}
-    for uid, effective, action, attributes in sorted(layer.history, key=lambda e: e[1]):
-        by_uid.setdefault(uid, []).append((effective, action, attributes))
-    uids = [str(r[schema.id_field]) for r in records]
-    unknown = sorted(set(by_uid) - set(uids))
-    if unknown:
-        raise StoreError(f"layer '{schema.key}': history names unknown features {unknown}")
-    events: list[tuple[Row, dt.date, bytes | None]] = []
-    for uid, record, blob in zip(uids, records, blobs, strict=True):
-        before = None
-        for effective, action, attributes in by_uid.get(uid, [(layer.start, "add", record)]):
-            values = {n: plain_value(attributes.get(n), k) for n, k in schema.fields}
-            fields = (
-                every
-                if before is None
-                else tuple(n for n in schema.names if before[n] != values[n])
-            )
-            events.append((Row(uid, action, values, None, before, fields), effective, blob))
-            before = values
-        if before != record:
-            raise StoreError(f"layer '{schema.key}': the history of '{uid}' ends elsewhere")
-    return events
-
-
-def _frame_records(frame: gpd.GeoDataFrame, schema: LayerSchema) -> Iterator[dict]:
-    columns = [frame[name].astype(object).to_numpy() for name in schema.names]
-    for values in zip(*columns, strict=True):
-        yield {n: plain_value(v, k) for (n, k), v in zip(schema.fields, values, strict=True)}
 
 
 def insert_version(connection: sqlite3.Connection, version: Version) -> None:
@@ -320,22 +284,22 @@ def apply_to_current(connection: sqlite3.Connection, schema: LayerSchema, rows: 
 
 
 def _frame(rows: list[tuple], schema: LayerSchema) -> gpd.GeoDataFrame:
-    names = schema.names
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
-    data = {}
-    for (name, kind), values in zip(schema.fields, columns, strict=False):
-        series = pd.Series(values, dtype=object)
-        if kind == "int":
-            series = series.astype("Int64") if series.isna().any() else series.astype("int64")
-        elif kind == "float":
-            series = series.astype("float64")
-        elif kind == "bool":
-            series = series.astype("boolean")
-        else:
-            series = series.astype("str")
-        data[name] = series
-    shapes = from_blobs(list(columns[len(names)]))
-    return gpd.GeoDataFrame(data, geometry=shapes, crs="EPSG:4326")
+    count = len(schema.names)  # the shape follows the fields (a read may add columns after it)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (count + 1)
+    return typed_frame(columns[:count], from_blobs(list(columns[count])), schema)
+
+
+def read_current_file(path: Path, schema: LayerSchema) -> gpd.GeoDataFrame:
+    """The layer's current table read by GDAL through Arrow, the fastest reader of a GeoPackage
+    (a committed state: the store is in WAL mode, so a writer meanwhile does not block it)."""
+    try:
+        frame = pyogrio.read_dataframe(
+            path, layer=schema.key, columns=list(schema.names), use_arrow=True
+        )
+    except pyogrio.errors.DataSourceError as error:
+        raise StoreError(f"{path.name}: cannot read layer '{schema.key}' ({error})") from error
+    columns = [frame[name] for name in schema.names]
+    return typed_frame(columns, frame.geometry.array, schema)
 
 
 def read_current(connection: sqlite3.Connection, schema: LayerSchema) -> gpd.GeoDataFrame:

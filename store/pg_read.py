@@ -8,36 +8,23 @@ from operator import itemgetter
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
 
 from geo.postgis import table_name
 from store.base import FeatureState, LayerSchema
+from store.changes import typed_frame
 from store.pg_tables import column_list, history_table
 
 __all__ = ["read_current", "read_latest", "read_states"]
 
 
 def _frame(rows: list[tuple], schema: LayerSchema) -> gpd.GeoDataFrame:
-    """A frame with the same column types as the GeoPackage store's."""
-    names = schema.names
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
-    data = {}
-    for (name, kind), values in zip(schema.fields, columns, strict=False):
-        missing = None in values
-        if kind == "int":
-            series = pd.Series(values, dtype="Int64" if missing else "int64")
-        elif kind == "float":
-            series = pd.Series(values, dtype="float64")
-        elif kind == "bool":
-            series = pd.Series(values, dtype="boolean")
-        else:
-            series = pd.Series(values, dtype="str")
-        data[name] = series
-    shapes = shapely.from_wkb(np.asarray(columns[len(names)], dtype=object))
-    return gpd.GeoDataFrame(data, geometry=shapes, crs="EPSG:4326")
+    count = len(schema.names)  # the shape follows the fields (a read may add columns after it)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (count + 1)
+    shapes = shapely.from_wkb(np.asarray(columns[count], dtype=object))
+    return typed_frame(columns[:count], shapes, schema)
 
 
 def _fetch(connection: psycopg.Connection, statement: sql.Composable, parameters=()) -> list:

@@ -16,7 +16,7 @@ from psycopg import sql
 from geo.postgis import table_name
 from store.base import LayerSchema, SeedLayer, Version
 from store.changes import normalised, promoted
-from store.gpkg_tables import _frame_records, _seed_events  # the seed's rules, written once
+from store.seed_rules import frame_records, seed_events
 from store.versioned import Row
 
 __all__ = [
@@ -196,9 +196,9 @@ def seed_layer(
         changed=0,
         retired=0,
     )
-    records = list(_frame_records(frame, schema))
+    records = list(frame_records(frame, schema))
     shapes = _ewkb(list(frame.geometry))
-    events = _seed_events(frame, layer, records, shapes)
+    events = seed_events(frame, layer, records, shapes)
     create_layer_tables(connection, schema)
     insert_version(connection, version)
     _insert_current(connection, schema, records, shapes)

@@ -22,7 +22,6 @@ from psycopg import sql
 
 from geo.postgis import redacted
 from store.base import FeatureState, LayerSchema, SeedLayer, StoreError, Version
-from store.changes import CHANGE_COLUMNS
 from store.pg_read import read_current, read_latest, read_states
 from store.pg_tables import (
     APPEND_ONLY_TABLES,
@@ -35,7 +34,7 @@ from store.pg_tables import (
     insert_version,
     seed_layer,
 )
-from store.versioned import Row, VersionedStore, beijing_today
+from store.versioned import Row, VersionedStore, beijing_today, changes_frame, version_from_row
 
 __all__ = ["PostgisStore", "grant_app_role", "history_table"]
 
@@ -110,22 +109,7 @@ class PostgisStore(VersionedStore):
             " WHERE %s::text IS NULL OR layer = %s ORDER BY id DESC",
             (layer, layer),
         )
-        return [
-            Version(
-                layer=r[0],
-                number=r[1],
-                kind=r[2],
-                author=r[3],
-                comment=r[4],
-                recorded_at=r[5].astimezone(dt.UTC),
-                effective=r[6],
-                added=r[7],
-                changed=r[8],
-                retired=r[9],
-                restores=r[10],
-            )
-            for r in rows
-        ]
+        return [version_from_row(row) for row in rows]
 
     def changes(
         self,
@@ -156,10 +140,7 @@ class PostgisStore(VersionedStore):
             ).format(where),
             tuple(parameters),
         )
-        frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-        frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
-        frame["fields"] = frame["fields"].map(tuple)
-        return frame
+        return changes_frame(rows)
 
     @contextmanager
     def _read_latest(self) -> Iterator[Callable[[str, str], FeatureState | None]]:

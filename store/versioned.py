@@ -4,6 +4,7 @@ writes. A store supplies reads and one `_write` transaction (`Writer`)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -12,6 +13,7 @@ from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from store.base import (
@@ -24,6 +26,7 @@ from store.base import (
     Version,
 )
 from store.changes import (
+    CHANGE_COLUMNS,
     LayerDiff,
     check_effective,
     diff_layers,
@@ -33,7 +36,15 @@ from store.changes import (
     promoted,
 )
 
-__all__ = ["BEIJING", "Row", "VersionedStore", "Writer", "beijing_today"]
+__all__ = [
+    "BEIJING",
+    "Row",
+    "VersionedStore",
+    "Writer",
+    "beijing_today",
+    "changes_frame",
+    "version_from_row",
+]
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -41,6 +52,45 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 def beijing_today() -> dt.date:
     """Today's date in Beijing: the calendar the district's changes are dated in."""
     return dt.datetime.now(BEIJING).date()
+
+
+def version_from_row(row: tuple) -> Version:
+    """A version from its catalogue row (layer, version, kind, author, comment, recorded_at,
+    effective, added, changed, retired, restores), dates as text (GeoPackage) or values (PostGIS)."""
+    recorded, effective = row[5], row[6]
+    if isinstance(recorded, str):
+        recorded = dt.datetime.fromisoformat(recorded)
+    if isinstance(effective, str):
+        effective = dt.date.fromisoformat(effective)
+    return Version(
+        layer=row[0],
+        number=row[1],
+        kind=row[2],
+        author=row[3],
+        comment=row[4],
+        recorded_at=recorded.astimezone(dt.UTC),
+        effective=effective,
+        added=row[7],
+        changed=row[8],
+        retired=row[9],
+        restores=row[10],
+    )
+
+
+def changes_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The change log's rows (CHANGE_COLUMNS) with dates, UTC times and decoded field values,
+    from either store (the GeoPackage keeps dates and JSON as text)."""
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    frame["effective"] = frame["effective"].map(
+        lambda value: dt.date.fromisoformat(value) if isinstance(value, str) else value
+    )
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], format="ISO8601", utc=True)
+    for column in ("fields", "before", "after"):
+        frame[column] = frame[column].map(
+            lambda value: json.loads(value) if isinstance(value, str) else value
+        )
+    frame["fields"] = frame["fields"].map(tuple)
+    return frame
 
 
 @dataclass(frozen=True)
