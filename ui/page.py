@@ -42,6 +42,7 @@ from ui.page_timeline import render_timeline
 from ui.panel import render_panel
 from ui.share_panel import render_share
 from ui.state import current_lang
+from ui.view_date import dated
 
 __all__ = [
     "COMPACT_HEADER_STYLE",
@@ -379,7 +380,7 @@ def _exports(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
             column.download_button(
                 label=export.label_en if lang == "en" else export.label_zh,
                 data=lambda fmt=fmt: export_features(public, fmt, layer_name=layer),
-                file_name=export_filename(f"{spec.title(lang)}", fmt),
+                file_name=export_filename(dated(spec.title(lang)), fmt),
                 mime=export.mime,
                 key=state_key(page, f"export:{fmt}"),
                 on_click="ignore",

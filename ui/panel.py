@@ -21,6 +21,7 @@ from layers.figures import feature_figures, rollup_notes, township_rollup
 from layers.formatting import format_figure
 from ui.feature_history import render_feature_history
 from ui.i18n import text
+from ui.view_date import dated
 
 __all__ = ["PANEL_CLASS", "Selection", "render_panel"]
 
@@ -91,7 +92,7 @@ def render_panel(
 
 def _downloads(title: str, table: pd.DataFrame, lang: str, key_prefix: str) -> None:
     columns = st.columns(len(TABLE_FORMATS))
-    base = f"{title}-{text('statistics', lang)}"
+    base = dated(f"{title}-{text('statistics', lang)}")
     labelled = table.rename(columns=_column_names(lang, table))
     for column, (fmt, spec) in zip(columns, TABLE_FORMATS.items(), strict=True):
         column.download_button(

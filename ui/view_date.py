@@ -7,11 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
+from layers import view_date
 from layers.report import history_start, report_date
 from store import beijing_today
 from ui.i18n import text
 
-__all__ = ["AS_OF_KEY", "render_view_date", "viewed_date_banner"]
+__all__ = ["AS_OF_KEY", "dated", "render_view_date", "viewed_date_banner"]
 
 AS_OF_KEY = "as_of"
 
@@ -53,3 +54,9 @@ def _now() -> None:
     st.session_state[AS_OF_KEY] = None
     for key in [k for k in st.session_state if str(k).startswith(f"{AS_OF_KEY}:")]:
         st.session_state[key] = None
+
+
+def dated(base: str) -> str:
+    """`base` with the date viewed when it is not now: a download names the day it shows."""
+    as_of = view_date()
+    return base if as_of is None else f"{base}_{as_of.isoformat()}"
