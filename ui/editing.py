@@ -37,9 +37,9 @@ class Editor:
 
 def current_editor() -> Editor | None:
     """This session's rights to change layers; None when it may change nothing."""
+    if server_audience() != "internal":  # a promoter's or public server: whoever signs in
+        return None
     if users_file() is None:
-        if server_audience() != "internal":
-            return None
         return Editor(st.session_state.get(AUTHOR_KEY), None, True, True)
     user = current_user()
     if user is None:
