@@ -33,6 +33,7 @@ from store.gpkg_tables import (
     read_current_file,
     read_latest,
     read_states,
+    read_states_file,
     seed_layer,
 )
 from store.versioned import Row, VersionedStore, beijing_today, changes_frame, version_from_row
@@ -97,12 +98,10 @@ class GeoPackageStore(VersionedStore):
         schema = self.schema(layer)
         if as_of is None:
             return read_current_file(self.path, schema)
-        with closing(self._connect()) as connection:
-            return read_states(connection, schema, "atlas_effective <= ?", as_of.isoformat())
+        return read_states_file(self.path, schema, as_of=as_of)
 
     def read_version(self, layer: str, version: int) -> gpd.GeoDataFrame:
-        with closing(self._connect()) as connection:
-            return read_states(connection, self.schema(layer), "atlas_version <= ?", version)
+        return read_states_file(self.path, self.schema(layer), version=version)
 
     def versions(self, layer: str | None = None) -> list[Version]:
         where, parameters = ("WHERE layer = ?", (layer,)) if layer else ("", ())

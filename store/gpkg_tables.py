@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,6 +33,7 @@ __all__ = [
     "read_current_file",
     "read_latest",
     "read_states",
+    "read_states_file",
     "seed_layer",
 ]
 
@@ -292,12 +294,16 @@ def _frame(rows: list[tuple], schema: LayerSchema) -> gpd.GeoDataFrame:
 def read_current_file(path: Path, schema: LayerSchema) -> gpd.GeoDataFrame:
     """The layer's current table read by GDAL through Arrow, the fastest reader of a GeoPackage
     (a committed state: the store is in WAL mode, so a writer meanwhile does not block it)."""
+    return _read_file(path, schema, layer=schema.key, columns=list(schema.names))
+
+
+def _read_file(path: Path, schema: LayerSchema, **query: object) -> gpd.GeoDataFrame:
     try:
-        frame = pyogrio.read_dataframe(
-            path, layer=schema.key, columns=list(schema.names), use_arrow=True
-        )
+        frame = pyogrio.read_dataframe(path, use_arrow=True, **query)
     except pyogrio.errors.DataSourceError as error:
         raise StoreError(f"{path.name}: cannot read layer '{schema.key}' ({error})") from error
+    if frame.empty:  # GDAL gives an empty result no columns
+        return _frame([], schema)
     columns = [frame[name] for name in schema.names]
     return typed_frame(columns, frame.geometry.array, schema)
 
@@ -309,21 +315,41 @@ def read_current(connection: sqlite3.Connection, schema: LayerSchema) -> gpd.Geo
     return _frame(rows, schema)
 
 
-def read_states(
-    connection: sqlite3.Connection, schema: LayerSchema, condition: str, bound: object
-) -> gpd.GeoDataFrame:
+def _states_sql(schema: LayerSchema, condition: str) -> str:
     """Each feature's latest state among the history rows meeting `condition` (not retired),
     in the order the features first appeared."""
     history, id_field = history_table(schema.key), schema.id_field
     columns = ", ".join(f'h."{n}"' for n in schema.names)
-    rows = connection.execute(
+    return (
         f'WITH last AS (SELECT MAX(fid) AS f, MIN(fid) AS first FROM "{history}"'
         f' WHERE {condition} GROUP BY "{id_field}")'
         f' SELECT {columns}, h.geom FROM "{history}" h JOIN last ON h.fid = last.f'
-        " WHERE h.atlas_action != 'retire' ORDER BY last.first",
-        (bound,),
-    ).fetchall()
+        " WHERE h.atlas_action != 'retire' ORDER BY last.first"
+    )
+
+
+def read_states(
+    connection: sqlite3.Connection, schema: LayerSchema, condition: str, bound: object
+) -> gpd.GeoDataFrame:
+    """The layer's features as of `condition` (with one `?` for `bound`), inside a transaction."""
+    rows = connection.execute(_states_sql(schema, condition), (bound,)).fetchall()
     return _frame(rows, schema)
+
+
+def read_states_file(
+    path: Path, schema: LayerSchema, *, as_of: dt.date | None = None, version: int | None = None
+) -> gpd.GeoDataFrame:
+    """The layer's features as of a date or a version, read by GDAL through Arrow."""
+    if as_of is not None:
+        condition, bound = "atlas_effective <= ?", dt.date.fromisoformat(as_of.isoformat())
+    else:
+        condition, bound = "atlas_version <= ?", int(version)
+    try:
+        literal = f"'{bound}'" if as_of is not None else str(bound)
+        return _read_file(path, schema, sql=_states_sql(schema, condition.replace("?", literal)))
+    except pyogrio.errors.DataLayerError:  # GDAL cannot type a result without rows
+        with closing(sqlite3.connect(path)) as connection:
+            return read_states(connection, schema, condition, str(bound) if as_of else bound)
 
 
 def read_latest(
