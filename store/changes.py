@@ -45,17 +45,19 @@ CHANGE_COLUMNS = [
 # Shapes closer than this (degrees, about 1 cm) are the same shape: a file round-tripped
 # through another CRS must not show every feature as moved.
 _SAME_SHAPE_DEGREES = 1e-7
-_MULTI = {"line": shapely.MultiLineString, "polygon": shapely.MultiPolygon}
+# A kind stored as multi-part: the single-part type id promoted, and the maker of its multi.
+_MULTI = {"line": (1, shapely.multilinestrings), "polygon": (3, shapely.multipolygons)}
 
 
 def promoted(geometries: np.ndarray, kind: str) -> np.ndarray:
     """Lines and polygons as their multi-part kind (one type per table, as QGIS wants)."""
-    multi = _MULTI.get(kind)
-    if multi is None:
+    if kind not in _MULTI:
         return geometries
-    single = shapely.get_type_id(geometries) == (1 if kind == "line" else 3)
+    type_id, make = _MULTI[kind]
+    single = np.flatnonzero(shapely.get_type_id(geometries) == type_id)
     out = geometries.copy()
-    out[single] = [multi([g]) for g in geometries[single]]
+    if len(single):
+        out[single] = make(geometries[single], indices=np.arange(len(single)))
     return out
 
 
@@ -115,7 +117,11 @@ def _typed(values: object, kind: str) -> pd.Series:
 def _column(values: pd.Series, kind: str, where: str) -> pd.Series:
     try:
         if kind == "text":
-            return values.map(lambda v: plain_value(v, "text"), na_action="ignore").astype(object)
+            missing = values.isna().to_numpy()
+            texts = values.astype(object).to_numpy(copy=True)
+            texts[~missing] = values[~missing].astype(str).to_numpy(dtype=object)
+            texts[missing] = None
+            return pd.Series(texts, index=values.index, dtype=object)
         if kind == "int":
             numbers = pd.to_numeric(values)
             if numbers.isna().any():
