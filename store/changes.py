@@ -153,11 +153,14 @@ class LayerDiff:
 def diff_layers(stored: gpd.GeoDataFrame, new: gpd.GeoDataFrame, schema: LayerSchema) -> LayerDiff:
     """Added, changed (with their fields) and retired features of `new` (both normalised)."""
     key = schema.id_field
-    old_ids, new_ids = stored[key].astype(str), new[key].astype(str)
-    added = new[~new_ids.isin(old_ids)]
-    retired = stored[~old_ids.isin(new_ids)]
-    both_new = new[new_ids.isin(old_ids)].set_index(new_ids[new_ids.isin(old_ids)])
-    both_old = stored.set_index(old_ids).loc[both_new.index]
+    # Plain Python strings and sets: pandas' isin on Arrow strings took seconds per 100k ids.
+    old_ids = stored[key].astype(str).to_numpy(dtype=object)
+    new_ids = new[key].astype(str).to_numpy(dtype=object)
+    in_old, in_new = _members(new_ids, old_ids), _members(old_ids, new_ids)
+    added = new[~in_old]
+    retired = stored[~in_new]
+    both_new = new[in_old].set_index(pd.Index(new_ids[in_old]))
+    both_old = stored.set_index(pd.Index(old_ids)).loc[both_new.index]
     differs = np.zeros((len(both_new), len(schema.fields) + 1), dtype=bool)
     for column, (name, kind) in enumerate(schema.fields):
         differs[:, column] = _values_differ(both_old[name], both_new[name], kind)
@@ -177,6 +180,12 @@ def diff_layers(stored: gpd.GeoDataFrame, new: gpd.GeoDataFrame, schema: LayerSc
         before=both_old[rows].reset_index(drop=True),
         fields=fields,
     )
+
+
+def _members(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is one of `among`."""
+    known = set(among)
+    return np.fromiter((value in known for value in values), dtype=bool, count=len(values))
 
 
 def _values_differ(old: pd.Series, new: pd.Series, kind: str) -> np.ndarray:
