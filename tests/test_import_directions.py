@@ -1,6 +1,6 @@
 """Arrows point down: each package imports only the packages below it (read from the source).
 
-geo ← store ← layers ← maps ← share;  documents ← share, fieldwork;  ui ← views;  only pages (and
+geo ← store ← layers ← maps ← share;  documents ← share, fieldwork;  geo ← accounts ← ui ← views;  only pages (and
 tests) import views.
 Streamlit only in ui/, views/ and app.py.
 """
@@ -21,6 +21,7 @@ PROJECT = {
     "documents",
     "share",
     "fieldwork",
+    "accounts",
     "ui",
     "views",
     "scripts",
@@ -33,11 +34,22 @@ ALLOWED = {
     "layers": {"geo", "store"},
     "maps": {"geo", "layers"},
     "share": {"geo", "store", "layers", "maps", "documents"},
-    "fieldwork": {"geo", "store", "layers", "documents"},
-    "ui": {"geo", "store", "layers", "maps", "documents", "share", "fieldwork"},
-    "views": {"geo", "store", "layers", "maps", "documents", "share", "fieldwork", "ui"},
+    "fieldwork": {"geo", "store", "layers", "documents", "accounts"},
+    "accounts": {"geo"},
+    "ui": {"geo", "store", "layers", "maps", "documents", "share", "fieldwork", "accounts"},
+    "views": {
+        "geo",
+        "store",
+        "layers",
+        "maps",
+        "documents",
+        "share",
+        "fieldwork",
+        "accounts",
+        "ui",
+    },
 }
-NO_STREAMLIT = {"geo", "store", "documents", "layers", "maps", "share", "fieldwork"}
+NO_STREAMLIT = {"geo", "store", "documents", "layers", "maps", "share", "fieldwork", "accounts"}
 
 
 def _imports(path: Path) -> set[str]:
