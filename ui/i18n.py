@@ -271,6 +271,13 @@ _TEXT = {
         "上传规划局、测绘单位或手机地图的数据，检查后叠加到各页地图上；只保存在本次会话中。",
         "Upload data from the planning bureau, surveyors or phone maps, check it, and layer it on every map of this session.",
     ),
+    "data_intro_publish": (
+        "上传规划局、测绘单位或手机地图的数据，检查后叠加到本次会话的各页地图上，或发布为图层的新版本（所有人看到）；"
+        "下方可查看每个图层的版本并回退。",
+        "Upload data from the planning bureau, surveyors or phone maps, check it, and layer it on every map of "
+        "this session, or publish it as a new version of an atlas layer (everyone sees it); below, every "
+        "layer's versions and rollback.",
+    ),
     "data_file": ("上传文件", "File"),
     "data_types": (
         "支持：Shapefile（.zip 压缩）、GeoJSON、GeoPackage、KML/KMZ、GPX、含坐标列的 CSV/Excel（经度/纬度、lon/lat、x/y）。",

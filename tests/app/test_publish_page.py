@@ -194,3 +194,28 @@ def test_servers_for_promoters_or_the_public_publish_nothing(
     at.run()
     assert "只有数据管理员可以发布" in at.info[0].value
     assert not at.selectbox and not at.button
+
+
+def test_the_versions_open_on_the_layer_changed_last(own_store: Path) -> None:
+    store = layer_store()
+    uid = load_layer("closed_communities")["uid"].iloc[0]
+    state = store.feature("closed_communities", uid)
+    store.edit(
+        "closed_communities",
+        uid,
+        attributes={**state.attributes, "name": state.attributes["name"] + "（更名）"},
+        geometry=state.geometry,
+        expected_version=state.version,
+        author="王规划",
+        comment="更名",
+        effective=dt.date(2026, 11, 30),
+    )
+    at = AppTest.from_function(_versions_script, default_timeout=TIMEOUT_S).run()
+    assert at.selectbox(key="versions:layer").value == "closed_communities"
+    assert list(at.dataframe[-1].value["版本"]) == [2, 1]
+
+
+def _versions_script() -> None:
+    from views.data.versions import render_versions
+
+    render_versions("zh")

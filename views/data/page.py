@@ -60,7 +60,9 @@ def render_data_page() -> None:
     lang = current_lang()
     require_page("data", lang)
     st.title(text("data_title", lang))
-    st.caption(text("data_intro", lang))
+    editor = current_editor()
+    publishes = editor is not None and editor.can_publish
+    st.caption(text("data_intro_publish" if publishes else "data_intro", lang))
     upload = st.file_uploader(
         text("data_file", lang),
         type=[suffix[1:] for suffix in UPLOAD_SUFFIXES],

@@ -53,13 +53,15 @@ def render_versions(lang: str) -> None:
     st.subheader(text("ver_title", lang))
     if done := st.session_state.pop(DONE_KEY, None):
         st.success(done)
+    store = layer_store()
+    options = [spec.key for spec in LAYERS]
     layer = st.selectbox(
         text("ver_layer", lang),
-        options=[spec.key for spec in LAYERS],
+        options=options,
+        index=options.index(_last_changed(store, options)),
         format_func=lambda key: get_layer(key).title(lang),
         key=f"{KEY}:layer",
     )
-    store = layer_store()
     versions = store.versions(layer)
     st.caption(text("ver_caption", lang))
     st.dataframe(versions_table(versions, lang), hide_index=True, width="stretch")
@@ -106,3 +108,12 @@ def _rollback(
         "ver_done", lang, layer=title, version=version.number, target=target
     )
     st.rerun()
+
+
+def _last_changed(store, options: list[str]) -> str:
+    """The layer changed last after its first loading (the one a planner comes to check),
+    else the first."""
+    for version in store.versions():  # newest first
+        if version.kind != "seed" and version.layer in options:
+            return version.layer
+    return options[0]
