@@ -69,10 +69,9 @@ def locked_until(
 ) -> datetime | None:
     """Until when `username` or `address` is locked (the later of the two), or None."""
     since = now - policy.window - policy.lock
-    ends = [
-        _lock_end(store.failures(since=since, username=username), policy, now),
-        _lock_end(store.failures(since=since, address=address), policy, now),
-    ]
+    ends = [_lock_end(store.failures(since=since, username=username), policy, now)]
+    if address:  # an unknown address ("") is nobody's: it locks no one
+        ends.append(_lock_end(store.failures(since=since, address=address), policy, now))
     found = [end for end in ends if end is not None]
     return max(found) if found else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ui.i18n_signin import SIGNIN_TEXT
 from ui.i18n_store import STORE_TEXT
 
 __all__ = ["LANGUAGES", "text"]
@@ -368,6 +369,7 @@ _TEXT = {
 
 
 _TEXT.update(STORE_TEXT)
+_TEXT.update(SIGNIN_TEXT)
 
 
 def text(key: str, lang: str, **values: object) -> str:

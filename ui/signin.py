@@ -1,154 +1,199 @@
-"""Sign-in for a shared deployment (streamlit-authenticator): users, their roles, their pages.
+"""Sign-in for a shared deployment: users and roles from the users file, sessions on the server.
 
-Sign-in is on when the server's configuration names a users file (ATLAS_USERS_FILE). The
-file holds only bcrypt hashes (scripts/users.py writes it); the cookie that keeps a user
-signed in is signed with ATLAS_COOKIE_KEY, which every replica must share. Without a users
-file the server's audience (ATLAS_AUDIENCE) decides the pages, as on a planner's laptop.
+Sign-in is on when the server's configuration names a users file (ATLAS_USERS_FILE). Signing
+in opens a session in the account store (`accounts`: PostGIS when ATLAS_DATABASE_URL is set,
+else a SQLite file beside the visits database), so every replica sees it; the cookie carries
+its random id, signed with ATLAS_COOKIE_KEY. Every run checks the session again: signed out,
+revoked by an admin, expired (ATLAS_SESSION_HOURS, 8 h), a user disabled, removed or given a
+new password, or an unreadable cookie, all mean the sign-in form. Wrong passwords are
+throttled per user and per address (accounts.throttle) and every attempt is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import re
-import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
+import bcrypt
 import streamlit as st
-import streamlit_authenticator as stauth
-import yaml
 
-from geo.errors import DataError
-from ui.audience import ALL_PAGES, PROMOTER_PAGES
+from accounts import (
+    AccountStore,
+    ThrottlePolicy,
+    clean_text,
+    locked_until,
+    open_account_store,
+    record_failure,
+    session_lifetime,
+)
+from accounts.sqlite import FILE_NAME
+from fieldwork.store import DATABASE_URL_ENV, DEFAULT_VISITS_DB, VISITS_DB_ENV
+from ui.i18n import text
 from ui.messages import plain_markdown
+from ui.signin_cookie import (
+    COOKIE_KEY_ENV,
+    Claims,
+    clear_cookie,
+    client_address,
+    issue_token,
+    read_cookie,
+    set_cookie,
+)
+from ui.users_file import ROLES, USERS_FILE_ENV, User, load_users, password_version, users_file
 
 __all__ = [
     "COOKIE_KEY_ENV",
     "ROLES",
     "USERS_FILE_ENV",
     "User",
+    "account_store",
     "current_user",
     "load_users",
+    "now",
     "sign_in",
     "sign_out_button",
     "users_file",
 ]
 
-USERS_FILE_ENV = "ATLAS_USERS_FILE"
-COOKIE_KEY_ENV = "ATLAS_COOKIE_KEY"
-COOKIE_NAME = "atlas_signin"
-COOKIE_DAYS = 1.0
-# The pages (url paths) each role may open; every page and export checks it on the server.
-ROLES: dict[str, tuple[str, ...]] = {
-    "planner": ALL_PAGES,
-    "promoter": PROMOTER_PAGES,
-    "field": ("coverage", "about"),
-    "admin": ("data", "history", "about"),
-}
-_BCRYPT = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
+log = logging.getLogger("atlas")
+
 _STATE = "atlas_user"
+_CLAIMS = "atlas_signin_claims"
+_CLEAR_COOKIE = "atlas_clear_cookie"
+MAX_USERNAME = 64
+MAX_PASSWORD_BYTES = 72  # bcrypt reads no more
+BEIJING = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
-class User:
-    """Who signed in: their role and, for field teams, the townships they work in."""
-
+class _Attempt:
     username: str
-    name: str
-    role: str
-    townships: tuple[str, ...] = ()
-
-    @property
-    def pages(self) -> tuple[str, ...]:
-        return ROLES[self.role]
+    password: str
+    address: str
 
 
-def users_file() -> Path | None:
-    """The configured users file, or None when sign-in is off."""
-    configured = os.environ.get(USERS_FILE_ENV)
-    return Path(configured).expanduser() if configured else None
+def now() -> datetime:
+    """The time sessions, locks and the log use (the tests put in their own clock)."""
+    return datetime.now(UTC)
 
 
-@cache
-def load_users(path: Path) -> dict[str, tuple[User, str]]:
-    """username → (User, bcrypt hash); DataError naming the file and the first problem."""
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise DataError(path, f"cannot read the users file ({error})") from error
-    entries = content.get("users") if isinstance(content, dict) else None
-    if not isinstance(entries, dict) or not entries:
-        raise DataError(path, "no users: add some with scripts/users.py")
-    users = {}
-    for username, entry in entries.items():
-        users[str(username)] = _user(path, str(username), entry)
-    return users
-
-
-def _user(path: Path, username: str, entry: object) -> tuple[User, str]:
-    if not isinstance(entry, dict):
-        raise DataError(path, f"user '{username}' is not a mapping")
-    password = str(entry.get("password", ""))
-    if not _BCRYPT.match(password):
-        raise DataError(path, f"user '{username}': the password must be stored as a bcrypt hash")
-    role = entry.get("role")
-    if role not in ROLES:
-        raise DataError(path, f"user '{username}': role {role!r} is not one of {', '.join(ROLES)}")
-    townships = tuple(str(code) for code in entry.get("townships") or ())
-    if role == "field" and not townships:
-        raise DataError(path, f"field user '{username}' needs the townships they work in")
-    return User(username, str(entry.get("name") or username), role, townships), password
-
-
-def _cookie_key() -> str:
-    key = os.environ.get(COOKIE_KEY_ENV)
-    return key or _process_key()
+def account_store() -> AccountStore:
+    """The configured account store: PostGIS with the layers, else beside the visits file."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    visits = os.environ.get(VISITS_DB_ENV) or str(DEFAULT_VISITS_DB)
+    if not url and visits.startswith(("postgresql://", "postgres://")):
+        url = visits
+    target = url or str(Path(visits).expanduser().parent / FILE_NAME)
+    return _store(target)
 
 
 @cache
-def _process_key() -> str:
-    """Without a configured key, cookies are valid for this process only."""
-    return secrets.token_hex(32)
+def _store(target: str) -> AccountStore:
+    return open_account_store(target)
 
 
 def sign_in(path: Path, lang: str) -> User | None:
     """The signed-in user, or None after showing the sign-in form."""
     users = load_users(path)
-    credentials = {
-        "usernames": {
-            username: {"name": user.name, "password": password, "roles": [user.role], "email": ""}
-            for username, (user, password) in users.items()
-        }
-    }
-    authenticator = stauth.Authenticate(
-        credentials, COOKIE_NAME, _cookie_key(), COOKIE_DAYS, auto_hash=False
-    )
-    st.session_state["atlas_authenticator"] = authenticator
-    fields = (
-        {
-            "Form name": "Sign in",
-            "Username": "User name",
-            "Password": "Password",
-            "Login": "Sign in",
-        }
-        if lang == "en"
-        else {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
-    )
-    try:
-        authenticator.login(location="main", fields=fields, key="atlas-login")
-    except stauth.LoginError as error:
-        st.error(str(error))
-    status = st.session_state.get("authentication_status")
-    username = st.session_state.get("username")
-    if status is False:
-        st.error("用户名或密码不正确。" if lang != "en" else "Wrong user name or password.")
-    if not status or username not in users:
-        st.session_state.pop(_STATE, None)
+    store, moment = account_store(), now()
+    claims = st.session_state.get(_CLAIMS) or read_cookie(now=moment)
+    user = _valid(claims, users, store, moment)
+    if user is not None:
+        st.session_state[_CLAIMS] = claims
+        st.session_state[_STATE] = user
+        return user
+    _forget()
+    if st.session_state.pop(_CLEAR_COOKIE, False):
+        clear_cookie()
+    attempt = _form(lang)
+    return _check(attempt, users, store, lang) if attempt is not None else None
+
+
+def _valid(
+    claims: Claims | None, users: dict[str, tuple[User, str]], store: AccountStore, moment: datetime
+) -> User | None:
+    """The user `claims` sign in, if their session is open and the users file still says so."""
+    if claims is None or claims.expires <= moment or claims.username not in users:
         return None
-    user = users[username][0]
+    user, hashed = users[claims.username]
+    if user.disabled or claims.password_version != password_version(hashed):
+        return None
+    if store.session_username(claims.session_id, now=moment) != claims.username:
+        return None
+    return user
+
+
+def _form(lang: str) -> _Attempt | None:
+    """The sign-in form; what was submitted, if it was."""
+    with st.form("atlas-login"):
+        st.subheader(text("signin_title", lang))
+        username = st.text_input(text("signin_user", lang), max_chars=MAX_USERNAME)
+        password = st.text_input(text("signin_password", lang), type="password", max_chars=128)
+        submitted = st.form_submit_button(text("signin_button", lang))
+    if not submitted:
+        return None
+    return _Attempt(username.strip(), password, client_address())
+
+
+def _check(
+    attempt: _Attempt, users: dict[str, tuple[User, str]], store: AccountStore, lang: str
+) -> User | None:
+    """Throttle, check the password, log the attempt; the user when it signs in."""
+    policy, moment = ThrottlePolicy.from_environment(), now()
+    username = clean_text(attempt.username, MAX_USERNAME + 1)
+    who = {"username": username, "address": attempt.address}
+    until = locked_until(store, policy, now=moment, **who)
+    if until is not None:
+        store.record("locked", now=moment, **who)
+        st.error(_locked_message(until, lang))
+        return None
+    entry = users.get(attempt.username) if len(attempt.username) <= MAX_USERNAME else None
+    usable = entry is not None and not entry[0].disabled
+    matches = _password_matches(attempt.password, entry[1] if usable else None)
+    if not (usable and matches):
+        until = record_failure(store, policy, now=moment, **who)
+        st.error(_locked_message(until, lang) if until else text("signin_wrong", lang))
+        return None
+    user, hashed = entry
+    lifetime = session_lifetime()
+    session_id = store.open_session(
+        user.username, address=attempt.address, now=moment, lifetime=lifetime
+    )
+    store.record("signin", now=moment, **who)
+    claims = Claims(user.username, session_id, password_version(hashed), moment + lifetime)
+    set_cookie(issue_token(claims, now=moment), expires=claims.expires)
+    st.session_state[_CLAIMS] = claims
     st.session_state[_STATE] = user
     return user
+
+
+def _password_matches(password: str, hashed: str | None) -> bool:
+    """bcrypt's verdict; a password bcrypt cannot read (over 72 bytes) never matches."""
+    encoded = password.encode("utf-8", "replace")
+    readable = len(encoded) <= MAX_PASSWORD_BYTES
+    checked = bcrypt.checkpw(encoded if readable else b"", (hashed or _dummy_hash()).encode())
+    return checked and readable and hashed is not None
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the user name is unknown or disabled, so that a wrong name takes as long
+    as a wrong password (no telling which names exist by how long an answer takes)."""
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt(12)).decode()
+
+
+def _locked_message(until: datetime, lang: str) -> str:
+    local = until.astimezone(BEIJING)
+    return text("signin_locked", lang, until=local.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def _forget() -> None:
+    st.session_state.pop(_STATE, None)
+    st.session_state.pop(_CLAIMS, None)
 
 
 def current_user() -> User | None:
@@ -156,13 +201,22 @@ def current_user() -> User | None:
     return st.session_state.get(_STATE)
 
 
+def _sign_out() -> None:
+    """Revoke this session for every replica, log it, forget it; the next run clears the cookie."""
+    claims, user = st.session_state.get(_CLAIMS), current_user()
+    _forget()
+    st.session_state[_CLEAR_COOKIE] = True
+    if claims is None or user is None:
+        return
+    store, moment = account_store(), now()
+    store.revoke_session(claims.session_id, now=moment, by=user.username)
+    store.record("signout", username=user.username, address=client_address(), now=moment)
+
+
 def sign_out_button(lang: str) -> None:
     """The signed-in user's name and role, and a sign-out button, in the sidebar."""
     user = current_user()
-    authenticator = st.session_state.get("atlas_authenticator")
-    if user is None or authenticator is None:
+    if user is None:
         return
     st.sidebar.caption(plain_markdown(f"{user.name} · {user.role}"))  # names from the users file
-    authenticator.logout(
-        "退出登录" if lang != "en" else "Sign out", location="sidebar", key="atlas-logout"
-    )
+    st.sidebar.button(text("signout", lang), key="atlas-logout", on_click=_sign_out)

@@ -12,11 +12,6 @@ from scripts.users import add_user
 from ui.signin import load_users
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    load_users.cache_clear()
-
-
 def test_users_are_written_with_hashes_only(tmp_path: Path) -> None:
     path = tmp_path / "users.yaml"
     add_user(path, "wang", role="planner", name="王规划", password="plan-2026-secret")
