@@ -76,7 +76,14 @@ class PostgisVisitStore:
         self.name = redacted(url)
         with self._connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-            connection.execute(SCHEMA)
+            # Only the tables' owner creates or changes them; the app's role (shared
+            # deployment) may not, and finds them made by the set-up.
+            owner = connection.execute(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+                " AND tablename = 'atlas_visits'"
+            ).fetchone()
+            if owner is None or owner[0] == connection.info.user:
+                connection.execute(SCHEMA)
 
     def __repr__(self) -> str:
         return f"PostgisVisitStore({self.name!r})"

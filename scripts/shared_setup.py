@@ -1,25 +1,28 @@
-"""The shared deployment on one machine: PostGIS, users, two app replicas, nginx in front.
+"""The shared deployment on one machine: PostGIS, users, app replicas, nginx with HTTPS in front.
 
-    python scripts/shared_setup.py up   [--replicas 2] [--port 8080] [--folder var/shared]
-    python scripts/shared_setup.py down [--folder var/shared]
+    python scripts/shared_setup.py up     [--port 8443] [--http-port 8080] [--replicas 2]
+                                          [--replica-port 8501] [--pg-port 54329]
+                                          [--certificate FILE --key FILE] [--folder var/shared]
+    python scripts/shared_setup.py status [--folder var/shared]
+    python scripts/shared_setup.py down   [--folder var/shared]
 
-`up` starts (or reuses) a PostgreSQL + PostGIS server in the folder, seeds the layer store
-when it is empty (never again: edits made since are kept), makes the app's own database role
-(it may add versions but never change or delete the history), writes demo users with random
-passwords (printed once) unless a users file exists, a cookie key every replica shares,
-starts the replicas (ports 8501, 8502 …, connecting as that role) and nginx on --port, which
-sends each browser to one replica (ip_hash: a Streamlit session lives in one process) and
-passes the websocket through. `make shared` runs `up`; `make shared-down` runs `down`.
+`up` brings the deployment to the wanted state whatever runs already: a part that runs and
+answers is left alone, a missing or dead one is started, never a second copy. The database
+server (socket only, passwords required) holds the layer store, seeded once while empty, and
+the visits; its owner role loads and migrates, the replicas connect as the app role (see
+scripts/shared/database.py). Demo users with random passwords (printed once) are written
+unless a users file exists. Each replica must answer as the atlas before nginx is (re)loaded,
+and nginx must reach every replica before success is printed. `make shared`, `make
+shared-status` and `make shared-down` run these; the Makefile passes PORT, HTTP_PORT,
+REPLICAS, REPLICA_PORT, TLS_CERT and TLS_KEY.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import secrets
-import shutil
-import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -27,159 +30,115 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
-from scripts.local_postgis import USER, Cluster, postgres_bin, start_cluster  # noqa: E402
+from scripts.local_postgis import Cluster, postgres_bin  # noqa: E402
+from scripts.shared.database import (  # noqa: E402
+    APP_ROLE,
+    DATABASE,
+    OWNER_ROLE,
+    app_role_url,
+    prepare_database,
+    seed_layer_store,
+)
+from scripts.shared.deployment import (  # noqa: E402
+    FOLDER_TAG,
+    PORT_TAG,
+    Settings,
+    nginx_pids,
+    replicas_running,
+)
+from scripts.shared.processes import PortBusy, alive, check_free, stop_process  # noqa: E402
+from scripts.shared.web import (  # noqa: E402
+    ROUTE_COOKIE,
+    answers_as_atlas,
+    make_certificate,
+    nginx_binary,
+    nginx_config,
+    start_replica,
+    wait_until_healthy,
+)
 from scripts.users import add_user  # noqa: E402
-from store.postgis import PostgisStore, grant_app_role  # noqa: E402
 
-DATABASE = "atlas"
-# The role the replicas connect as: not the owner, so it cannot UPDATE or DELETE the history.
-APP_ROLE = "atlas_app"
-PG_PORT = 54329
-FIRST_REPLICA_PORT = 8501
+__all__ = [
+    "APP_ROLE",
+    "DATABASE",
+    "DEMO_USERS",
+    "OWNER_ROLE",
+    "PortBusy",
+    "Settings",
+    "app_role_url",
+    "down",
+    "seed_layer_store",
+    "status",
+    "up",
+    "wait_until_healthy",
+]
+
 DEMO_USERS = {  # username → (role, name, townships)
     "planner": ("planner", "规划科", ()),
     "promoter": ("promoter", "招商局", ()),
     "field": ("field", "长宝营子乡工作队", ("211302205",)),
     "admin": ("admin", "数据管理员", ()),
 }
-NGINX_CONF = """
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/nginx-error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {folder}/nginx-access.log;
-    client_max_body_size 210m;
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    upstream atlas {{
-        ip_hash;
-{servers}
-    }}
-    server {{
-        listen {port};
-        location / {{
-            proxy_pass http://atlas;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_read_timeout 86400;
-        }}
-    }}
-}}
-"""
-
-
-def database_url(cluster: Cluster) -> str:
-    return cluster.url(DATABASE)
+REPLICA_START_S = 90
 
 
 def up(
     folder: Path,
-    replicas: int,
-    port: int,
+    settings: Settings | None = None,
     *,
-    pg_port: int = PG_PORT,
-    first_replica_port: int = FIRST_REPLICA_PORT,
     announce: Callable[[str, str], None] | None = None,
 ) -> str:
-    """Bring everything up; the address users open. `announce(user, password)` is told each
-    new demo user's password once (printed by default)."""
+    """Bring the deployment in `folder` to `settings`; the address users open.
+    `announce(user, password)` is told each new demo user's password once (printed by
+    default). PortBusy names a port another program holds; nothing is started then."""
+    settings = settings if settings is not None else Settings()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pg.port").write_text(str(pg_port), encoding="utf-8")
-    cluster = start_cluster(folder / "pg", port=pg_port)
-    url = database_url(cluster)
-    with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f"CREATE DATABASE {DATABASE} TEMPLATE atlas_template OWNER {USER}")
-    seed_layer_store(url, ROOT / "data" / "shapefiles")
-    app_url = app_role_url(url, _app_password(folder))
+    folder.chmod(0o711)  # the database server's account passes through to pg/, lists nothing
+    running = replicas_running(folder)
+    nginx_running = bool(nginx_pids(folder))
+    if not nginx_running:  # workers left by a master killed outright hold its ports
+        for pid in nginx_pids(folder, (settings.port, settings.http_port)):
+            stop_process(pid)
+    for port in settings.replica_ports:
+        if port not in running:
+            check_free(port, f"replica {port - settings.replica_port + 1}", "127.0.0.1")
+    if not nginx_running:
+        check_free(settings.port, "HTTPS (nginx)")
+        check_free(settings.http_port, "the HTTP redirect (nginx)")
+    settings.save(folder)
+
+    _, _, app_url = prepare_database(folder, settings.pg_port)
+    environment = {
+        **os.environ,
+        "ATLAS_DATABASE_URL": app_url,
+        "ATLAS_USERS_FILE": str(_users(folder, announce)),
+        "ATLAS_COOKIE_KEY": _secret(folder / "secrets" / "cookie.key"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        FOLDER_TAG: str(folder.resolve()),
+    }
+    _replicas(folder, settings, running, environment)
+    _nginx(folder, settings, restart=not nginx_running)
+    return f"https://localhost:{settings.port}"
+
+
+def _users(folder: Path, announce: Callable[[str, str], None] | None) -> Path:
     users = folder / "users.yaml"
     if not users.exists():
         for username, (role, name, townships) in DEMO_USERS.items():
             password = secrets.token_urlsafe(9)
             add_user(users, username, role=role, name=name, password=password, townships=townships)
             (announce or _print_password)(username, password)
-    key = folder / "cookie.key"
-    if not key.exists():
-        key.write_text(secrets.token_hex(32), encoding="utf-8")
-        key.chmod(0o600)
-    environment = {
-        **os.environ,
-        "ATLAS_DATABASE_URL": app_url,
-        "ATLAS_USERS_FILE": str(users),
-        "ATLAS_COOKIE_KEY": key.read_text(encoding="utf-8").strip(),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    ports = [first_replica_port + n for n in range(replicas)]
-    for replica_port in ports:
-        start_replica(folder, replica_port, environment)
-    start_nginx(folder, port, ports)
-    return f"http://localhost:{port}"
+    return users
 
 
-def seed_layer_store(url: str, data_dir: Path) -> bool:
-    """Load the shipped layers (and their history) into the store only while it is empty, as
-    the owner; whether they were loaded. A store that holds layers is left as it is."""
-    store = PostgisStore(url)
-    if not store.is_empty():
-        return False
-    from layers import LAYERS  # the registry, read only when there is something to seed
-    from layers.store_seed import SEED_AUTHOR, seed_layers
-
-    store.seed(seed_layers(LAYERS, data_dir), author=SEED_AUTHOR)
-    return True
-
-
-def app_role_url(url: str, password: str, role: str = APP_ROLE) -> str:
-    """Make (or update) `role`: it logs in and owns none of the layer store, may read every
-    table, add versions and change the current features, but only SELECT and INSERT the
-    history, versions and changes. The URL the app connects with (same server, as `role`)."""
-    from fieldwork.postgis_store import PostgisVisitStore
-
-    PostgisVisitStore(url)  # the visit tables exist before they are granted
-    with psycopg.connect(url, autocommit=True) as connection, connection.transaction():
-        exists = connection.execute("SELECT FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
-        connection.execute(
-            sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
-                sql.SQL("ALTER" if exists else "CREATE"),
-                sql.Identifier(role),
-                sql.Literal(password),
-            )
-        )
-        grant_app_role(connection, role)
-        # The visit store runs CREATE TABLE/INDEX IF NOT EXISTS each time it opens, which
-        # PostgreSQL allows only to a table's owner: the app's role owns the two visit tables
-        # (never the layer store's) until the visit store checks before it creates.
-        connection.execute(
-            sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(role))
-        )
-        for table in ("atlas_imports", "atlas_visits"):
-            connection.execute(
-                sql.SQL("ALTER TABLE {} OWNER TO {}").format(
-                    sql.Identifier(table), sql.Identifier(role)
-                )
-            )
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    return url.replace(f"{info['user']}@", f"{role}:{password}@", 1)
-
-
-def _app_password(folder: Path) -> str:
-    """The app role's password, made once and kept beside the server (owner only)."""
-    path = folder / "app-role.password"
+def _secret(path: Path) -> str:
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(18), encoding="utf-8")
-        path.chmod(0o600)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -187,98 +146,211 @@ def _print_password(username: str, password: str) -> None:
     print(f"user {username:9s} {DEMO_USERS[username][0]:9s} password {password}")
 
 
-def start_replica(folder: Path, port: int, environment: dict[str, str]) -> subprocess.Popen:
-    """One Streamlit process of the atlas on `port`; waits until it answers."""
-    log = (folder / f"replica-{port}.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    (folder / f"replica-{port}.pid").write_text(str(process.pid), encoding="utf-8")
-    wait_until_healthy(f"http://127.0.0.1:{port}", process)
-    return process
-
-
-def wait_until_healthy(
-    url: str, process: subprocess.Popen, timeout_s: float = 60, log: Path | None = None
+def _replicas(
+    folder: Path, settings: Settings, running: dict[int, int], environment: dict[str, str]
 ) -> None:
-    """Return once the app at `url` answers its health check; RuntimeError if it exits or not
-    in time (with its `log` when given)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = f": {log.read_text()}" if log is not None else ""
-            raise RuntimeError(f"the app at {url} exited with {process.returncode}{output}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the app at {url} did not answer within {timeout_s} s")
+    """Start the missing replicas, stop those no longer wanted, and wait until every wanted
+    one answers as the atlas (one that runs but does not answer is restarted)."""
+    for port, pid in running.items():
+        if port not in settings.replica_ports:
+            stop_process(pid, group=True)
+            (folder / f"replica-{port}.pid").unlink(missing_ok=True)
+    started = {}
+    for port in settings.replica_ports:
+        if port in running and not _answers(port, running[port]):
+            stop_process(running.pop(port), group=True)
+        if port not in running:
+            process = start_replica(
+                folder, port, {**environment, PORT_TAG: str(port)}, _log(folder, port)
+            )
+            started[port] = process
+            running[port] = process.pid
+        (folder / f"replica-{port}.pid").write_text(str(running[port]), encoding="utf-8")
+    for port, process in started.items():
+        wait_until_healthy(f"http://127.0.0.1:{port}", process, REPLICA_START_S, _log(folder, port))
 
 
-def start_nginx(folder: Path, port: int, replica_ports: Sequence[int]) -> None:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        raise RuntimeError("nginx is not installed: `make shared` installs it")
-    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in replica_ports)
+def _answers(port: int, pid: int) -> bool:
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", pid, REPLICA_START_S)
+    except RuntimeError:
+        return False
+    return True
+
+
+def _log(folder: Path, port: int) -> Path:
+    return folder / f"replica-{port}.log"
+
+
+def _certificate(folder: Path, settings: Settings) -> tuple[Path, Path]:
+    """The office's certificate and key when set, else one made here once (self-signed)."""
+    if settings.certificate:
+        return Path(settings.certificate), Path(settings.key)
+    tls = folder / "tls"
+    tls.mkdir(mode=0o700, exist_ok=True)
+    certificate, key = tls / "atlas.crt", tls / "atlas.key"
+    if not (certificate.exists() and key.exists()):
+        make_certificate(certificate, key)
+    return certificate, key
+
+
+def _nginx(folder: Path, settings: Settings, *, restart: bool) -> None:
+    """Write nginx's configuration, check it, start nginx or reload a running one, and wait
+    until it answers over HTTPS from every replica."""
+    certificate, key = _certificate(folder, settings)
     conf = folder / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(folder=folder.resolve(), servers=servers, port=port), encoding="utf-8"
+    text = nginx_config(
+        folder,
+        port=settings.port,
+        http_port=settings.http_port,
+        replica_ports=settings.replica_ports,
+        certificate=certificate,
+        key=key,
     )
-    subprocess.run([nginx, "-c", str(conf.resolve()), "-p", str(folder.resolve())], check=True)
+    if not restart and conf.exists() and conf.read_text(encoding="utf-8") == text:
+        _wait_for_proxy(folder, settings)  # runs as wanted: left alone
+        return
+    conf.write_text(text, encoding="utf-8")
+    command = [nginx_binary(), "-c", str(conf.resolve()), "-p", str(folder.resolve())]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx refuses its configuration {conf}: {checked.stderr.strip()}")
+    signal = [] if restart else ["-s", "reload"]
+    done = subprocess.run([*command, *signal], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nginx did not start: {done.stderr.strip()}")
+    _wait_for_proxy(folder, settings)
 
 
-def down(folder: Path) -> None:
-    """Stop nginx, the replicas and the database server (data and users are kept)."""
-    conf = folder / "nginx.conf"
-    if (folder / "nginx.pid").exists():
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        subprocess.run(
-            [nginx, "-c", str(conf.resolve()), "-p", str(folder.resolve()), "-s", "stop"]
+def _wait_for_proxy(folder: Path, settings: Settings, timeout_s: float = 30) -> None:
+    """Until nginx serves the atlas over HTTPS from each replica (its access log names the
+    replica that answered each request; a new route cookie per request spreads them)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # an office certificate need not name localhost
+    url = f"https://127.0.0.1:{settings.port}"
+    log = folder / "nginx-access.log"
+    start = log.stat().st_size if log.exists() else 0
+    wanted = {f"127.0.0.1:{p}" for p in settings.replica_ports}
+    deadline = time.monotonic() + timeout_s
+    attempt, served = 0, set()
+    while time.monotonic() < deadline:
+        attempt += 1
+        request = urllib.request.Request(
+            url + "/app/static/atlas-health.txt",
+            headers={"Cookie": f"{ROUTE_COOKIE}=probe-{attempt}"},
         )
-    for pid_file in folder.glob("replica-*.pid"):
-        with contextlib.suppress(ProcessLookupError, ValueError):  # already gone
-            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
-        pid_file.unlink()
-    if (folder / "pg" / "data" / "postmaster.pid").exists():
-        pg_port = (
-            int((folder / "pg.port").read_text()) if (folder / "pg.port").exists() else PG_PORT
-        )
-        Cluster(folder / "pg", pg_port, postgres_bin()).stop(remove=False)
+        try:
+            urllib.request.urlopen(request, timeout=3, context=context).close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
+        served = {line.rsplit(" ", 1)[-1] for line in lines if "atlas-health" in line}
+        if wanted <= served and answers_as_atlas(url, context=context):
+            return
+    missing = sorted(wanted - served)
+    raise RuntimeError(f"nginx on port {settings.port} did not reach {missing} in time")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def status(folder: Path) -> tuple[bool, list[str]]:
+    """Whether every wanted part runs (and answers), and one line per part."""
+    settings = Settings.saved(folder)
+    if settings is None:
+        return False, [f"no deployment in {folder}"]
+    lines, everything = [], True
+    cluster = _cluster(folder, settings)
+    pid = cluster.pid() if cluster is not None else None
+    everything &= pid is not None
+    socket_at = f"socket {folder.resolve() / 'pg'} port {settings.pg_port}"
+    lines.append(_line("database", pid, f"{socket_at}, database {DATABASE}"))
+    running = replicas_running(folder)
+    for port in sorted({*settings.replica_ports, *running}):
+        pid = running.get(port)
+        answers = pid is not None and answers_as_atlas(f"http://127.0.0.1:{port}")
+        wanted = "" if port in settings.replica_ports else " (not wanted: next up stops it)"
+        state = "" if pid is None or answers else " (not answering)"
+        everything &= answers and port in settings.replica_ports
+        lines.append(_line(f"replica {port}", pid, f"http://127.0.0.1:{port}{state}{wanted}"))
+    pids = nginx_pids(folder, (settings.port, settings.http_port))
+    everything &= bool(pids)
+    where = f"https://localhost:{settings.port}, http :{settings.http_port} redirects"
+    lines.append(_line("nginx", pids[0] if pids else None, where))
+    return everything, lines
+
+
+def _line(part: str, pid: int | None, where: str) -> str:
+    state = f"running  pid {pid:<7d}" if pid is not None else f"stopped  {'':11s}"
+    return f"{part:14s} {state} {where}"
+
+
+def _cluster(folder: Path, settings: Settings) -> Cluster | None:
+    binaries = postgres_bin()
+    if binaries is None or not (folder / "pg" / "data").exists():
+        return None
+    return Cluster(folder / "pg", settings.pg_port, binaries)
+
+
+def down(folder: Path) -> list[str]:
+    """Stop nginx, every replica and the database server of the deployment in `folder`,
+    whatever state they are in (data, users and secrets are kept); what was stopped."""
+    stopped = []
+    settings = Settings.saved(folder) or Settings()
+    for pid in nginx_pids(folder, (settings.port, settings.http_port)):  # the master first
+        if alive(pid):  # a worker stops with its master
+            stop_process(pid)
+            stopped.append(f"nginx pid {pid}")
+    for port, pid in replicas_running(folder).items():
+        stop_process(pid, group=True)
+        stopped.append(f"replica {port} pid {pid}")
+    for pid_file in [*folder.glob("replica-*.pid"), folder / "nginx.pid"]:
+        pid_file.unlink(missing_ok=True)
+    cluster = _cluster(folder, settings)
+    if cluster is not None and cluster.running():
+        stopped.append(f"database pid {cluster.pid()}")
+        cluster.stop(remove=False)
+    return stopped
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("up", "down"))
+    parser.add_argument("command", choices=("up", "down", "status"))
     parser.add_argument("--folder", type=Path, default=ROOT / "var" / "shared")
-    parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--port", type=int, default=8080)
+    defaults = Settings()
+    parser.add_argument("--port", type=int, default=defaults.port, help="HTTPS")
+    parser.add_argument("--http-port", type=int, default=defaults.http_port)
+    parser.add_argument("--replicas", type=int, default=defaults.replicas)
+    parser.add_argument("--replica-port", type=int, default=defaults.replica_port)
+    parser.add_argument("--pg-port", type=int, default=defaults.pg_port)
+    parser.add_argument("--certificate", default=os.environ.get("ATLAS_TLS_CERT", ""))
+    parser.add_argument("--key", default=os.environ.get("ATLAS_TLS_KEY", ""))
     args = parser.parse_args(argv)
-    if args.command == "up":
-        address = up(args.folder, args.replicas, args.port)
-        print(f"the atlas is served at {address} by {args.replicas} replicas sharing PostGIS")
-    else:
-        down(args.folder)
-        print("stopped")
+    if args.command == "status":
+        everything, lines = status(args.folder)
+        print("\n".join(lines))
+        return 0 if everything else 3
+    if args.command == "down":
+        stopped = down(args.folder)
+        print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+        return 0
+    try:
+        settings = Settings(
+            port=args.port,
+            http_port=args.http_port,
+            replicas=args.replicas,
+            replica_port=args.replica_port,
+            pg_port=args.pg_port,
+            certificate=args.certificate,
+            key=args.key,
+        )
+        address = up(args.folder, settings)
+    except (ValueError, RuntimeError) as error:  # PortBusy is a RuntimeError
+        print(f"make shared failed: {error}", file=sys.stderr)
+        return 2
+    print(f"the atlas is served at {address} by {settings.replicas} replicas sharing PostGIS")
+    print("\n".join(status(args.folder)[1]))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

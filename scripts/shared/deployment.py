@@ -1,0 +1,115 @@
+"""What a shared deployment should run (its settings, kept beside it) and what does run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from scripts.shared.processes import alive, listening_pids, processes_with_environment
+
+__all__ = ["FOLDER_TAG", "PORT_TAG", "Settings", "nginx_pids", "replicas_running"]
+
+# Every replica's environment names its deployment's folder and its port: found again from
+# /proc whatever became of its pid file.
+FOLDER_TAG = "ATLAS_SHARED_FOLDER"
+PORT_TAG = "ATLAS_REPLICA_PORT"
+_SETTINGS = "deployment.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The wanted state: HTTPS `port`, plain `http_port` (redirects), `replicas` from
+    `replica_port` up, the database's socket port, the certificate and key nginx serves."""
+
+    port: int = 8443
+    http_port: int = 8080
+    replicas: int = 2
+    replica_port: int = 8501
+    pg_port: int = 54329
+    certificate: str = ""
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name} {value} is not a port (1–65535)"
+            for name, value in (
+                ("PORT", self.port),
+                ("HTTP_PORT", self.http_port),
+                ("REPLICA_PORT", self.replica_port),
+                ("last replica port", self.replica_port + self.replicas - 1),
+                ("PG_PORT", self.pg_port),
+            )
+            if not 0 < value < 65536
+        ]
+        if self.replicas < 1:
+            problems.append(f"REPLICAS {self.replicas}: at least one replica is needed")
+        taken = {self.port: "PORT", self.http_port: "HTTP_PORT"}
+        for port in self.replica_ports:
+            if port in taken:
+                problems.append(f"replica port {port} is also {taken[port]}")
+        if self.port == self.http_port:
+            problems.append(f"PORT and HTTP_PORT are both {self.port}")
+        if bool(self.certificate) != bool(self.key):
+            problems.append("a certificate needs its key and a key its certificate")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def replica_ports(self) -> list[int]:
+        return [self.replica_port + n for n in range(self.replicas)]
+
+    def save(self, folder: Path) -> None:
+        (folder / _SETTINGS).write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+
+    @classmethod
+    def saved(cls, folder: Path) -> Settings | None:
+        """The settings the deployment in `folder` was last brought up with, if any."""
+        path = folder / _SETTINGS
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def _environment(pid: int) -> dict[str, str]:
+    with contextlib.suppress(OSError):
+        pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
+    return {}
+
+
+def replicas_running(folder: Path) -> dict[int, int]:
+    """port → pid of this deployment's live replicas (the processes started as one; their
+    upload workers carry the same tags but lead no session)."""
+    found: dict[int, int] = {}
+    for pid in processes_with_environment(FOLDER_TAG, str(folder.resolve())):
+        with contextlib.suppress(OSError):
+            if os.getsid(pid) != pid:
+                continue
+        port = _environment(pid).get(PORT_TAG)
+        if port and port.isdigit():
+            found[int(port)] = pid
+    return found
+
+
+def nginx_pids(folder: Path, ports: tuple[int, ...] = ()) -> list[int]:
+    """This deployment's nginx master (found by its configuration file) and its workers, and
+    any nginx process still listening on its `ports` (workers of a master killed outright)."""
+    conf = str((folder / "nginx.conf").resolve())
+    masters, parents = [], {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if command.startswith("nginx:"):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(stat[1])
+                if "master process" in command and f"-c {conf} " in f"{command} ":
+                    masters.append(int(entry.name))
+    workers = [pid for pid, parent in parents.items() if parent in masters]
+    orphans = {pid for port in ports for pid in listening_pids(port) if pid in parents}
+    found = dict.fromkeys([*masters, *workers, *sorted(orphans)])
+    return [pid for pid in found if alive(pid)]
