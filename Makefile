@@ -10,10 +10,12 @@ CHROMIUM := /usr/bin/chromium
 POSTGIS := /usr/share/postgresql/15/extension/postgis.control
 # The shared deployment's reverse proxy (make shared, and its test).
 NGINX := /usr/sbin/nginx
+# Its self-signed certificate when the office has none.
+OPENSSL := /usr/bin/openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := static/vendor/.installed
 
-.PHONY: run test lint data assets bench shared shared-down
+.PHONY: run test lint data assets bench shared shared-down shared-status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,19 +73,34 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS) $(NGINX)
+test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS) $(NGINX) $(OPENSSL)
 	$(BIN)/python -m pytest
 
-# The shared deployment on this machine: PostGIS, users, two replicas behind nginx on :8080.
-$(NGINX):
+# The shared deployment on this machine: PostGIS, users, replicas behind nginx (HTTPS).
+# Settings: make shared PORT=8443 HTTP_PORT=8080 REPLICAS=2 REPLICA_PORT=8501
+#           [TLS_CERT=/etc/ssl/atlas.crt TLS_KEY=/etc/ssl/private/atlas.key] [SHARED_DIR=var/shared]
+# PORT is the HTTPS port here (for `make run` it is Streamlit's, 8501 by default).
+$(NGINX) $(OPENSSL):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light openssl
 
-shared: $(VENV)/.runtime-installed $(VENDOR) $(POSTGIS) $(NGINX)
-	$(BIN)/python scripts/shared_setup.py up
+SHARED_DIR ?= var/shared
+HTTP_PORT ?= 8080
+REPLICAS ?= 2
+REPLICA_PORT ?= 8501
+SHARED_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8443)
+SHARED_ARGS := --folder $(SHARED_DIR)
+SHARED_UP_ARGS := --port $(SHARED_PORT) --http-port $(HTTP_PORT) --replicas $(REPLICAS) \
+	--replica-port $(REPLICA_PORT) $(if $(TLS_CERT),--certificate $(TLS_CERT) --key $(TLS_KEY))
+
+shared: $(VENV)/.runtime-installed $(VENDOR) $(POSTGIS) $(NGINX) $(OPENSSL)
+	$(BIN)/python scripts/shared_setup.py up $(SHARED_ARGS) $(SHARED_UP_ARGS)
+
+shared-status: $(VENV)/.runtime-installed
+	$(BIN)/python scripts/shared_setup.py status $(SHARED_ARGS)
 
 shared-down: $(VENV)/.runtime-installed
-	$(BIN)/python scripts/shared_setup.py down
+	$(BIN)/python scripts/shared_setup.py down $(SHARED_ARGS)
 
 # Rendering benchmark (issue 4): the app's map path against GeoDataFrame.explore() in Chromium.
 $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.dev-installed
