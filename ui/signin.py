@@ -20,6 +20,7 @@ from pathlib import Path
 
 import bcrypt
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from accounts import (
     AccountStore,
@@ -51,6 +52,7 @@ __all__ = [
     "USERS_FILE_ENV",
     "User",
     "account_store",
+    "client_address",
     "current_user",
     "load_users",
     "now",
@@ -109,8 +111,12 @@ def sign_in(path: Path, lang: str) -> User | None:
     _forget()
     if st.session_state.pop(_CLEAR_COOKIE, False):
         clear_cookie()
-    attempt = _form(lang)
-    return _check(attempt, users, store, lang) if attempt is not None else None
+    place = st.empty()
+    attempt = _form(place, lang)
+    user = _check(attempt, users, store, lang) if attempt is not None else None
+    if user is not None:
+        place.empty()  # the page follows in this run, without the form above it
+    return user
 
 
 def _valid(
@@ -127,9 +133,9 @@ def _valid(
     return user
 
 
-def _form(lang: str) -> _Attempt | None:
-    """The sign-in form; what was submitted, if it was."""
-    with st.form("atlas-login"):
+def _form(place: DeltaGenerator, lang: str) -> _Attempt | None:
+    """The sign-in form in `place`; what was submitted, if it was."""
+    with place.form("atlas-login"):
         st.subheader(text("signin_title", lang))
         username = st.text_input(text("signin_user", lang), max_chars=MAX_USERNAME)
         password = st.text_input(text("signin_password", lang), type="password", max_chars=128)

@@ -29,6 +29,7 @@ from ui.editing import current_editor
 from ui.folium_view import render_map, show_map
 from ui.i18n import text
 from ui.messages import explain, explain_notice, explain_reason, plain_markdown
+from ui.signin_admin import render_signin_admin
 from ui.state import current_lang
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
@@ -73,6 +74,7 @@ def render_data_page() -> None:
         _check_and_add(upload.name, upload.getvalue(), lang)
     _session_layers(lang)
     render_versions(lang)
+    render_signin_admin(lang)  # admins only: sessions and the sign-in log
 
 
 # --- reading and reporting --------------------------------------------------------------------
