@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import bcrypt
 import pytest
 
 from geo.errors import DataError
-from scripts.users import add_user
+from scripts.users import add_user, main
 from ui.signin import load_users
 
 
@@ -51,3 +53,88 @@ def test_weak_passwords_and_unknown_roles_are_not_written(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="needs --townships"):
         add_user(path, "li", role="field", name="", password="long-enough-1")
     assert not path.exists()
+
+
+def _cli(arguments: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> str:
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        main(arguments)
+    finally:
+        sys.stdin = old
+    return capsys.readouterr().out
+
+
+def test_the_users_command_lists_adds_disables_resets_and_removes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path / "users.yaml")
+    _cli(
+        ["add", "wang", "--role", "planner", "--name", "王", "--file", path, "--password-stdin"],
+        capsys,
+        "plan-2026-secret\n",
+    )
+    _cli(
+        [
+            "--file",
+            path,
+            "add",
+            "li",
+            "--role",
+            "field",
+            "--townships",
+            "211302205,211302100",
+            "--password-stdin",
+        ],
+        capsys,
+        "field-2026-secret\n",
+    )
+    listed = _cli(["list", "--file", path], capsys)
+    assert "'wang' ('王') planner" in listed
+    assert "'li' ('li') field townships=211302205,211302100" in listed
+    _cli(["disable", "wang", "--file", path], capsys)
+    assert load_users(Path(path))["wang"][0].disabled
+    assert "DISABLED" in _cli(["list", "--file", path], capsys)
+    _cli(["enable", "wang", "--file", path], capsys)
+    assert not load_users(Path(path))["wang"][0].disabled
+    old_hash = load_users(Path(path))["wang"][1]
+    _cli(["reset", "wang", "--file", path, "--password-stdin"], capsys, "new-2026-secret\n")
+    new_hash = load_users(Path(path))["wang"][1]
+    assert new_hash != old_hash and bcrypt.checkpw(b"new-2026-secret", new_hash.encode())
+    _cli(["remove", "li", "--file", path], capsys)
+    assert set(load_users(Path(path))) == {"wang"}
+    with pytest.raises(SystemExit, match="last user"):
+        _cli(["remove", "wang", "--file", path], capsys)
+    with pytest.raises(SystemExit, match="no user 'nobody'"):
+        _cli(["disable", "nobody", "--file", path], capsys)
+    assert oct(Path(path).stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir()] == ["users.yaml"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "problem"),
+    [
+        ("<b>wang</b>", "long-enough-1", "only letters"),
+        ("wang\x00", "long-enough-1", "only letters"),
+        ("w" * 65, "long-enough-1", "1 to 64"),
+        ("wang", "长" * 25, "at most 72 bytes"),
+    ],
+)
+def test_hostile_names_and_passwords_are_not_written(
+    tmp_path: Path, username: str, password: str, problem: str
+) -> None:
+    path = tmp_path / "users.yaml"
+    with pytest.raises(ValueError, match=problem):
+        add_user(path, username, role="planner", name="", password=password)
+    assert not path.exists()
+
+
+def test_a_changed_users_file_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "users.yaml"
+    add_user(path, "wang", role="planner", name="", password="plan-2026-secret")
+    assert set(load_users(path)) == {"wang"}
+    add_user(path, "zhao", role="promoter", name="", password="promo-2026-secret")
+    assert set(load_users(path)) == {"wang", "zhao"}
+    path.write_text("users: {}\n", encoding="utf-8")  # edited by hand, badly
+    with pytest.raises(DataError, match="no users"):
+        load_users(path)
