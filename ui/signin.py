@@ -37,6 +37,7 @@ from ui.i18n import text
 from ui.messages import plain_markdown
 from ui.signin_cookie import (
     COOKIE_KEY_ENV,
+    COOKIE_NAME,
     Claims,
     clear_cookie,
     client_address,
@@ -48,6 +49,7 @@ from ui.users_file import ROLES, USERS_FILE_ENV, User, load_users, password_vers
 
 __all__ = [
     "COOKIE_KEY_ENV",
+    "COOKIE_NAME",
     "ROLES",
     "USERS_FILE_ENV",
     "User",
