@@ -96,9 +96,9 @@ def replicas_running(folder: Path) -> dict[int, int]:
 
 def nginx_pids(folder: Path, ports: tuple[int, ...] = ()) -> list[int]:
     """This deployment's nginx master (found by its configuration file) and its workers, and
-    any nginx process still listening on its `ports` (workers of a master killed outright)."""
+    masterless nginx workers still listening on its `ports` (their master killed outright)."""
     conf = str((folder / "nginx.conf").resolve())
-    masters, parents = [], {}
+    masters, parents, workers_found = [], {}, set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -107,9 +107,18 @@ def nginx_pids(folder: Path, ports: tuple[int, ...] = ()) -> list[int]:
             if command.startswith("nginx:"):
                 stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 parents[int(entry.name)] = int(stat[1])
+                if "worker process" in command:
+                    workers_found.add(int(entry.name))
                 if "master process" in command and f"-c {conf} " in f"{command} ":
                     masters.append(int(entry.name))
     workers = [pid for pid, parent in parents.items() if parent in masters]
-    orphans = {pid for port in ports for pid in listening_pids(port) if pid in parents}
+    # An orphan has lost its master (its parent is no nginx): another nginx's workers are
+    # never taken for ours, even on our ports.
+    orphans = {
+        pid
+        for port in ports
+        for pid in listening_pids(port)
+        if pid in workers_found and parents[pid] not in parents
+    }
     found = dict.fromkeys([*masters, *workers, *sorted(orphans)])
     return [pid for pid in found if alive(pid)]
