@@ -1,5 +1,6 @@
-"""Two app processes on different ports sharing one PostGIS: check-ins imported through one are
-seen through the other (layers and visits both come from the database)."""
+"""Two app processes on different ports sharing one PostGIS, connected as the deployment's app
+role (no owner rights): check-ins imported through one are seen through the other (layers and
+visits both come from the database)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fieldwork.coverage import get_target_set, load_targets
 from geo.postgis import DATABASE_URL_ENV
 from layers import DATA_DIR
 from scripts.local_postgis import Cluster
-from scripts.postgis_layers import load
+from scripts.shared_setup import app_role_url, seed_layer_store
 from tests.app.browser import TIMEOUT_MS, gap_count, wait_for_drawn_map
 from tests.app.conftest import _served
 
@@ -21,8 +22,9 @@ from tests.app.conftest import _served
 @pytest.fixture(scope="module")
 def replicas(postgis: Cluster) -> Iterator[tuple[str, str]]:
     url = postgis.new_database()
-    load(url, DATA_DIR)
-    shared = {DATABASE_URL_ENV: url}
+    seed_layer_store(url, DATA_DIR)  # as `make shared` seeds the store
+    # The grants `make shared` gives its replicas: they may insert visits, not own the tables.
+    shared = {DATABASE_URL_ENV: app_role_url(url, "replica-secret", role="atlas_app_replicas")}
     with (
         _served("internal", shared, name="replica-a") as first,
         _served("internal", shared, name="replica-b") as second,
