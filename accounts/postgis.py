@@ -132,3 +132,26 @@ class PostgisAccountStore(SqlAccountStore):
             raise DataError(self.name, f"cannot connect to the database ({error})") from error
         with connection:
             yield connection
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m accounts.postgis APP_ROLE`: prepare the tables in $ATLAS_DATABASE_URL, run as
+    the database owner (for a set-up by hand; scripts/shared_setup.py calls `prepare` itself)."""
+    import argparse
+    import os
+
+    from geo.postgis import DATABASE_URL_ENV
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("app_role", help="the role the app connects as")
+    args = parser.parse_args(argv)
+    url = os.environ.get(DATABASE_URL_ENV)
+    if not url:
+        parser.error(f"set {DATABASE_URL_ENV} to the database (connecting as its owner)")
+    with psycopg.connect(url, autocommit=True) as connection:
+        prepare(connection, args.app_role)
+    print(f"sign-in tables ready in {redacted(url)} for role {args.app_role}")
+
+
+if __name__ == "__main__":
+    main()
