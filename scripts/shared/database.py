@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import psycopg
 from psycopg import sql
@@ -183,5 +184,10 @@ def app_role_url(url: str, password: str, role: str = APP_ROLE) -> str:
         _login_role(connection, role, password)
     prepare_roles(url, role)
     info = psycopg.conninfo.conninfo_to_dict(url)
-    info.pop("passfile", None)
-    return psycopg.conninfo.make_conninfo(**{**info, "user": role, "password": password})
+    for key in ("passfile", "password", "user"):
+        info.pop(key, None)
+    database = quote(str(info.pop("dbname", "")), safe="")
+    # A URL, as the stores expect (they tell a database from a file by its scheme).
+    return f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}@/{database}?" + (
+        urlencode(info)
+    )
