@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import io
 import sys
+import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import bcrypt
+import psycopg
 import pytest
 
+from accounts import EVENTS, SESSION_HOURS_ENV, session_lifetime
+from accounts.postgis import PostgisAccountStore, prepare
+from accounts.sqlite import SqliteAccountStore
 from geo.errors import DataError
 from scripts.users import add_user, main
-from ui.signin import load_users
+from ui.i18n import text
+from ui.signin import _locked_message, account_store, load_users
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_users_are_written_with_hashes_only(tmp_path: Path) -> None:
@@ -138,3 +147,47 @@ def test_a_changed_users_file_is_read_again(tmp_path: Path) -> None:
     path.write_text("users: {}\n", encoding="utf-8")  # edited by hand, badly
     with pytest.raises(DataError, match="no users"):
         load_users(path)
+
+
+def test_the_account_store_lies_beside_the_visits_or_in_postgis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgis_url: str
+) -> None:
+    monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ATLAS_VISITS_DB", str(tmp_path / "field" / "visits.sqlite"))
+    local = account_store()
+    assert isinstance(local, SqliteAccountStore)
+    assert local.path == tmp_path / "field" / "accounts.sqlite"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
+    with pytest.raises(DataError, match="sign-in tables are missing"):  # the app creates none
+        account_store()
+    with psycopg.connect(postgis_url, autocommit=True) as connection:
+        prepare(connection, "atlas")
+    assert isinstance(account_store(), PostgisAccountStore)
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_every_logged_event_reads_in_chinese_and_english(event: str) -> None:
+    assert text(f"signin_event_{event}", "zh") != text(f"signin_event_{event}", "en")
+
+
+def test_the_lock_message_names_the_time_in_beijing() -> None:
+    until = datetime(2026, 12, 3, 16, 30, 5, tzinfo=UTC)
+    assert "2026-12-04 00:30:05 Beijing time" in _locked_message(until, "en")
+    assert "北京时间 2026-12-04 00:30:05" in _locked_message(until, "zh")
+
+
+def test_no_traceback_reaches_a_browser() -> None:
+    """The replicas run in the project folder, so its configuration is theirs."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_the_session_lifetime_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SESSION_HOURS_ENV, raising=False)
+    assert session_lifetime() == timedelta(hours=8)
+    monkeypatch.setenv(SESSION_HOURS_ENV, "2.5")
+    assert session_lifetime() == timedelta(hours=2.5)
+    for wrong in ("eight", "0", "-1", "100000"):
+        monkeypatch.setenv(SESSION_HOURS_ENV, wrong)
+        with pytest.raises(ValueError, match=SESSION_HOURS_ENV):
+            session_lifetime()
