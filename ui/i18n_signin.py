@@ -14,10 +14,6 @@ SIGNIN_TEXT = {
         "登录失败次数过多，已暂时锁定，请于北京时间 {until} 之后再试。",
         "Too many failed sign-ins: locked until {until} Beijing time. Try again after that.",
     ),
-    "signin_unavailable": (
-        "登录服务暂时不可用，请稍后再试或联系管理员。",
-        "Signing in is unavailable at the moment; try again later or tell the administrator.",
-    ),
     "signout": ("退出登录", "Sign out"),
     "signin_admin_title": ("登录记录与会话", "Sign-ins and sessions"),
     "signin_admin_sessions": ("当前有效的会话", "Active sessions"),

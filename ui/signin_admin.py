@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from accounts import LogEntry, SessionRecord
-from ui.i18n import text
 from ui import signin
+from ui.i18n import text
 from ui.signin import account_store, client_address, current_user, users_file
 
 __all__ = ["LOG_ROWS", "render_signin_admin"]
