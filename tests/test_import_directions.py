@@ -83,7 +83,7 @@ def test_no_streamlit_below_the_pages(package: str) -> None:
     wrong = [
         str(path.relative_to(ROOT))
         for path in _sources(package)
-        if _imports(path) & {"streamlit", "streamlit_folium", "streamlit_authenticator"}
+        if _imports(path) & {"streamlit", "streamlit_folium", "extra_streamlit_components"}
     ]
     assert not wrong, wrong
 
