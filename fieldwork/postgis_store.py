@@ -23,7 +23,7 @@ from fieldwork.visits import (
     typed_frame,
 )
 from geo.errors import DataError
-from geo.postgis import redacted
+from geo.postgis import place, redacted
 
 __all__ = ["PostgisVisitStore"]
 
@@ -74,6 +74,7 @@ class PostgisVisitStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.name = redacted(url)
+        self.place = place(url)  # shown to people: database and host only
         with self._connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             # Only the tables' owner creates or changes them; the app's role (shared

@@ -41,6 +41,15 @@ def redacted(url: str) -> str:
     return " ".join(f"{key}={value}" for key, value in sorted(info.items()))
 
 
+def place(url: str) -> str:
+    """Where the database at `url` is, for people: `atlas @ db.office` or, over a local socket,
+    `atlas @ localhost`; never a password, a password file or a server path."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    host = str(info.get("host") or "").split(",")[0]
+    shown = "localhost" if not host or host.startswith("/") else host
+    return f"{info.get('dbname') or info.get('user') or ''} @ {shown}"
+
+
 def table_name(key: str) -> str:
     """The table holding layer `key`."""
     return f"layer_{key}"

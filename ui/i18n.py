@@ -250,6 +250,10 @@ _TEXT = {
     "cov_history": ("最近的导入", "Recent imports"),
     "cov_rate_target": ("目标 {rate}", "Target {rate}"),
     "cov_time_note": ("时间为北京时间。", "Times are Beijing time (UTC+8)."),
+    "cov_store_place": (
+        "走访记录保存在共享数据库 {place}。",
+        "Visits are kept in the shared database {place}.",
+    ),
     "cov_rep_source_row": ("文件中的位置", "Place in file"),
     "cov_rep_lon": ("经度", "Longitude"),
     "cov_rep_lat": ("纬度", "Latitude"),

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import box
 
 from geo.io import read_vector
-from geo.postgis import DATABASE_URL_ENV, features_in_view, rollup_sql, table_name
+from geo.postgis import DATABASE_URL_ENV, features_in_view, place, rollup_sql, table_name
 from geo.stats import rollup_by_zone
 from layers import DATA_DIR, LAYERS, layer_source_crs, load_layer
 from scripts.local_postgis import Cluster
@@ -128,3 +128,11 @@ def test_township_rollups_come_from_sql_and_equal_the_python_ones(
         expected = in_python[code]
         assert list(in_sql["label"]) == list(expected["label"]), code
         assert list(in_sql["value"]) == pytest.approx(list(expected["value"]), rel=1e-6, abs=0.01)
+
+
+def test_a_database_is_named_by_database_and_host_only() -> None:
+    socket_url = (
+        "postgresql://atlas_app@/atlas?host=/srv/atlas/pg&port=54329&passfile=/s/app.pgpass"
+    )
+    assert place(socket_url) == "atlas @ localhost"  # no server path, no password file
+    assert place("postgresql://u:secret@db.office:5432/atlas") == "atlas @ db.office"

@@ -255,4 +255,8 @@ def _history(store: VisitStore, lang: str) -> None:
         wide.dataframe(shown, hide_index=True, width="stretch")
         with narrow:
             compact_table(shown[[text(f"cov_hist_{c}", lang) for c in _PHONE_HISTORY]])
-        st.caption(text("cov_time_note", lang))  # where the store lives is the server's own
+        # A shared database is named (database and host: no password, no server path); a
+        # SQLite file's path is the server's own and stays unsaid.
+        shared = getattr(store, "place", "")
+        place = f" {text('cov_store_place', lang, place=shared)}" if shared else ""
+        st.caption(text("cov_time_note", lang) + place)
