@@ -20,7 +20,7 @@ __all__ = [
     "stop_process",
 ]
 
-# A replica carries this in its environment: the deployment folder it belongs to.
+# The state of a listening socket in /proc/net/tcp.
 _TCP_LISTEN = "0A"
 
 

@@ -71,6 +71,9 @@ http {{
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $host;
+            # The address nginx saw, replacing any the client sent (ui.signin_cookie reads
+            # it for the per-address sign-in throttle and log); the page came over HTTPS.
+            proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto https;
             proxy_read_timeout 86400;
