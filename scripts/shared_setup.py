@@ -271,12 +271,23 @@ def status(folder: Path) -> tuple[bool, list[str]]:
         wanted = "" if port in settings.replica_ports else " (not wanted: next up stops it)"
         state = "" if pid is None or answers else " (not answering)"
         everything &= answers and port in settings.replica_ports
-        lines.append(_line(f"replica {port}", pid, f"http://127.0.0.1:{port}{state}{wanted}"))
+        where = (
+            f"http://127.0.0.1:{port}{state}{wanted}{_stale(folder / f'replica-{port}.pid', pid)}"
+        )
+        lines.append(_line(f"replica {port}", pid, where))
     pids = nginx_pids(folder, (settings.port, settings.http_port))
     everything &= bool(pids)
     where = f"https://localhost:{settings.port}, http :{settings.http_port} redirects"
     lines.append(_line("nginx", pids[0] if pids else None, where))
     return everything, lines
+
+
+def _stale(pid_file: Path, pid: int | None) -> str:
+    """A note when `pid_file` names another process than the one found running."""
+    if not pid_file.exists():
+        return ""
+    named = pid_file.read_text(encoding="utf-8").strip()
+    return "" if named == str(pid) else f" (pid file says {named}: stale, ignored)"
 
 
 def _line(part: str, pid: int | None, where: str) -> str:

@@ -24,7 +24,9 @@ import psycopg
 import pytest
 import yaml
 
-from scripts.local_postgis import postgres_bin
+from fieldwork.postgis_store import PostgisVisitStore
+from scripts.local_postgis import Cluster, postgres_bin, start_cluster
+from scripts.shared.database import prepare_database
 from scripts.shared.deployment import nginx_pids, replicas_running
 from scripts.shared.processes import listening_pids
 from scripts.shared_setup import (
@@ -274,7 +276,8 @@ def test_up_again_and_after_a_killed_replica_runs_each_part_once(shared, capsys)
         time.sleep(0.1)
     everything, lines = status(folder)
     assert not everything
-    assert any(line.startswith(f"replica {killed_port}") and "stopped" in line for line in lines)
+    line = next(line for line in lines if line.startswith(f"replica {killed_port}"))
+    assert " stopped " in line and f"pid file says {killed}: stale" in line
 
     args = ["--folder", str(folder), "--port", str(settings.port)]
     args += ["--http-port", str(settings.http_port), "--replica-port", str(settings.replica_port)]
@@ -296,6 +299,39 @@ def test_up_again_and_after_a_killed_replica_runs_each_part_once(shared, capsys)
     assert [line.split()[0] for line in printed] == ["database", "replica", "replica", "nginx"]
     assert all(" running " in line for line in printed)
     assert f"https://localhost:{settings.port}" in printed[-1]
+
+
+def test_a_deployment_made_with_trust_is_switched_to_passwords() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="atlas-old-"))
+    folder.chmod(0o711)  # the server's account passes through, as `up` leaves it
+    pg_port = _free_port()
+    try:
+        old = start_cluster(folder / "pg", port=pg_port)  # as `make shared` made it before
+        with psycopg.connect(old.url("postgres"), autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {DATABASE} TEMPLATE atlas_template OWNER atlas")
+            connection.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD 'old'")
+        PostgisVisitStore(old.url(DATABASE))
+        with psycopg.connect(old.url(DATABASE), autocommit=True) as connection:
+            connection.execute(f"ALTER TABLE atlas_imports OWNER TO {APP_ROLE}")
+        assert "trust" in (folder / "pg" / "data" / "pg_hba.conf").read_text()
+
+        _, owner_url, _ = prepare_database(folder, pg_port)
+
+        hba = (folder / "pg" / "data" / "pg_hba.conf").read_text()
+        assert "trust" not in hba and "scram-sha-256" in hba
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(f"{old.url(DATABASE)}&passfile=/dev/null")
+        with psycopg.connect(owner_url, autocommit=True) as connection:
+            owners = dict(
+                connection.execute(
+                    "SELECT tablename, tableowner FROM pg_tables WHERE tablename LIKE 'atlas_%'"
+                ).fetchall()
+            )
+        assert owners["atlas_imports"] == "atlas_owner"
+        assert set(owners.values()) == {"atlas_owner"}
+    finally:
+        Cluster(folder / "pg", pg_port, postgres_bin()).stop(remove=False)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_field_user_signs_in_through_the_proxy(shared, browser) -> None:
