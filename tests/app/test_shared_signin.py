@@ -1,0 +1,151 @@
+"""Sign-in on the real shared deployment (`make shared` in a temporary folder, free ports):
+a copied cookie works on either replica until its owner signs out, then on neither; wrong
+passwords through the proxy lock with the time said, logged in PostGIS with nginx's address;
+a forged-algorithm cookie gets the form."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from scripts.shared_setup import APP_ROLE, DATABASE, Settings, down, up
+from tests.app.browser import TIMEOUT_MS
+from tests.app.test_shared_setup import _settings
+from ui.signin import COOKIE_NAME
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[tuple[Path, Settings, dict[str, str]]]:
+    folder = Path(tempfile.mkdtemp(prefix="atlas-signin-"))  # PostgreSQL runs as postgres
+    passwords: dict[str, str] = {}
+    settings = _settings()
+    try:
+        up(folder, settings, announce=lambda user, password: passwords.__setitem__(user, password))
+        yield folder, settings, passwords
+    finally:
+        down(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _context(browser):
+    return browser.new_context(viewport={"width": 1400, "height": 1000}, ignore_https_errors=True)
+
+
+def _open(browser, url: str, cookie: str | None = None):
+    context = _context(browser)
+    if cookie is not None:
+        context.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": url}])
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{url}/about")
+    return page
+
+
+def _submit(page, username: str, password: str) -> None:
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def _cookie(page) -> str | None:
+    found = [c["value"] for c in page.context.cookies() if c["name"] == COOKIE_NAME]
+    return found[0] if found and found[0] else None
+
+
+def _wait_for_cookie(page) -> str:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while _cookie(page) is None:
+        assert time.monotonic() < deadline, "signing in set no cookie"
+        time.sleep(0.1)
+    return _cookie(page)
+
+
+def _signed_in(page) -> bool:
+    """True once the about page shows, False once the sign-in form does."""
+    page.locator("h1, [data-testid='stTextInput']").first.wait_for()
+    return page.get_by_role("heading", name="关于与数据").count() > 0
+
+
+def test_signing_out_ends_a_copied_cookie_on_every_replica(shared, browser) -> None:
+    _, settings, passwords = shared
+    proxy = f"https://localhost:{settings.port}"
+    replicas = [f"http://127.0.0.1:{port}" for port in settings.replica_ports]
+    page = _open(browser, proxy)
+    _submit(page, "planner", passwords["planner"])
+    page.get_by_role("heading", name="关于与数据").first.wait_for()
+    copied = _wait_for_cookie(page)
+    for replica in replicas:
+        tab = _open(browser, replica, copied)
+        assert _signed_in(tab), replica
+        tab.context.close()
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("用户名").wait_for()
+    for replica in replicas:
+        tab = _open(browser, replica, copied)
+        assert not _signed_in(tab), replica
+        tab.context.close()
+    page.context.close()
+
+
+def _events(app_url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(app_url) as connection:
+        return connection.execute(
+            "SELECT event, address FROM atlas_signin_log WHERE username = 'promoter' ORDER BY id"
+        ).fetchall()
+
+
+def _wait_for_events(app_url: str, count: int) -> list[tuple[str, str]]:
+    """The log once it holds `count` rows (each submission waited for, none cut short)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while len(rows := _events(app_url)) < count:
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.1)
+    return rows
+
+
+def test_wrong_passwords_lock_and_are_logged_with_the_clients_address(shared, browser) -> None:
+    folder, settings, passwords = shared
+    app_url = (
+        f"postgresql://{APP_ROLE}@/{DATABASE}?host={folder}/pg&port={settings.pg_port}"
+        f"&passfile={folder}/secrets/app.pgpass"
+    )
+    page = _open(browser, f"https://localhost:{settings.port}")
+    for attempt in range(5):
+        _submit(page, "promoter", f"wrong-{attempt}")
+        _wait_for_events(app_url, attempt + 1)
+    page.get_by_text("北京时间").wait_for()
+    _submit(page, "promoter", passwords["promoter"])  # the right one, while locked
+    rows = _wait_for_events(app_url, 7)
+    page.get_by_text("北京时间").wait_for()
+    assert page.get_by_role("heading", name="关于与数据").count() == 0
+    page.context.close()
+    assert [event for event, _ in rows] == [*["failure"] * 5, "lockout", "locked"]
+    assert {address for _, address in rows} == {"127.0.0.1"}  # the browser as nginx saw it (X-Real-IP)
+
+
+def _b64(part: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+
+
+def test_a_cookie_naming_no_algorithm_gets_the_form(shared, browser) -> None:
+    _, settings, _ = shared
+    payload = {
+        "sub": "admin",
+        "sid": "x",
+        "pwv": "y",
+        "exp": int(datetime.now(UTC).timestamp()) + 600,
+    }
+    forged = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(payload) + "."
+    page = _open(browser, f"https://localhost:{settings.port}", forged)
+    assert not _signed_in(page)
+    assert "Traceback" not in page.locator("body").inner_text()
+    page.context.close()
