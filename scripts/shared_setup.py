@@ -48,6 +48,7 @@ from scripts.shared.deployment import (  # noqa: E402
     PORT_TAG,
     Settings,
     nginx_pids,
+    replicas_from_pid_files,
     replicas_running,
 )
 from scripts.shared.processes import PortBusy, alive, check_free, stop_process  # noqa: E402
@@ -99,6 +100,9 @@ def up(
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o711)  # the database server's account passes through to pg/, lists nothing
     running = replicas_running(folder)
+    for port, pid in replicas_from_pid_files(folder).items():
+        if running.get(port) != pid:  # started before replicas were tagged, with old settings
+            stop_process(pid, group=True)
     nginx_running = bool(nginx_pids(folder))
     if not nginx_running:  # workers left by a master killed outright hold its ports
         for pid in nginx_pids(folder, (settings.port, settings.http_port)):
@@ -311,7 +315,8 @@ def down(folder: Path) -> list[str]:
         if alive(pid):  # a worker stops with its master
             stop_process(pid)
             stopped.append(f"nginx pid {pid}")
-    for port, pid in replicas_running(folder).items():
+    found = [*replicas_running(folder).items(), *replicas_from_pid_files(folder).items()]
+    for port, pid in dict.fromkeys(found):  # tagged, or named by a pid file and verified
         stop_process(pid, group=True)
         stopped.append(f"replica {port} pid {pid}")
     for pid_file in [*folder.glob("replica-*.pid"), folder / "nginx.pid"]:

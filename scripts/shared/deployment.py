@@ -10,7 +10,14 @@ from pathlib import Path
 
 from scripts.shared.processes import alive, listening_pids, processes_with_environment
 
-__all__ = ["FOLDER_TAG", "PORT_TAG", "Settings", "nginx_pids", "replicas_running"]
+__all__ = [
+    "FOLDER_TAG",
+    "PORT_TAG",
+    "Settings",
+    "nginx_pids",
+    "replicas_from_pid_files",
+    "replicas_running",
+]
 
 # Every replica's environment names its deployment's folder and its port: found again from
 # /proc whatever became of its pid file.
@@ -91,6 +98,22 @@ def replicas_running(folder: Path) -> dict[int, int]:
         port = _environment(pid).get(PORT_TAG)
         if port and port.isdigit():
             found[int(port)] = pid
+    return found
+
+
+def replicas_from_pid_files(folder: Path) -> dict[int, int]:
+    """port → pid of replicas named by pid files whose process is alive and is that replica
+    (a Streamlit run of the atlas on that port): replicas started before they were tagged."""
+    found = {}
+    for pid_file in folder.glob("replica-*.pid"):
+        port, named = pid_file.stem.removeprefix("replica-"), pid_file.read_text().strip()
+        if not (port.isdigit() and named.isdigit() and alive(int(named))):
+            continue
+        with contextlib.suppress(OSError):
+            command = Path(f"/proc/{named}/cmdline").read_bytes().split(b"\0")
+            words = [word.decode(errors="replace") for word in command]
+            if "streamlit" in words and "app.py" in words and f"{port}" in words:
+                found[int(port)] = int(named)
     return found
 
 

@@ -13,6 +13,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -27,7 +28,7 @@ import yaml
 from fieldwork.postgis_store import PostgisVisitStore
 from scripts.local_postgis import Cluster, postgres_bin, start_cluster
 from scripts.shared.database import prepare_database
-from scripts.shared.deployment import nginx_pids, replicas_running
+from scripts.shared.deployment import nginx_pids, replicas_from_pid_files, replicas_running
 from scripts.shared.processes import listening_pids
 from scripts.shared_setup import (
     APP_ROLE,
@@ -332,6 +333,27 @@ def test_a_deployment_made_with_trust_is_switched_to_passwords() -> None:
     finally:
         Cluster(folder / "pg", pg_port, postgres_bin()).stop(remove=False)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_replica_started_before_the_tags_is_stopped_by_down(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "STREAMLIT_SERVER_HEADLESS": "true"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        (tmp_path / f"replica-{port}.pid").write_text(str(process.pid), encoding="utf-8")
+        (tmp_path / f"replica-{port + 1}.pid").write_text(str(os.getpid()), encoding="utf-8")
+        assert replicas_from_pid_files(tmp_path) == {port: process.pid}  # pytest is no replica
+        assert down(tmp_path) == [f"replica {port} pid {process.pid}"]
+        assert process.wait(timeout=30) is not None
+    finally:
+        if process.poll() is None:
+            process.kill()
 
 
 def test_a_field_user_signs_in_through_the_proxy(shared, browser) -> None:
