@@ -116,6 +116,7 @@ def up(
     settings.save(folder)
 
     _, _, app_url = prepare_database(folder, settings.pg_port)
+    _tidy_old_layout(folder)
     environment = {
         **os.environ,
         "ATLAS_DATABASE_URL": app_url,
@@ -127,6 +128,17 @@ def up(
     _replicas(folder, settings, running, environment)
     _nginx(folder, settings, restart=not nginx_running)
     return f"https://localhost:{settings.port}"
+
+
+def _tidy_old_layout(folder: Path) -> None:
+    """A deployment from before secrets/: its cookie key moves there (users stay signed in);
+    the old app role password file goes (the role has a new password in secrets/)."""
+    old_key, key = folder / "cookie.key", folder / "secrets" / "cookie.key"
+    if old_key.exists() and not key.exists():
+        old_key.replace(key)
+        key.chmod(0o600)
+    for obsolete in ("app-role.password", "pg.port"):
+        (folder / obsolete).unlink(missing_ok=True)
 
 
 def _users(folder: Path, announce: Callable[[str, str], None] | None) -> Path:

@@ -140,6 +140,7 @@ def start_replica(
 ) -> subprocess.Popen:
     """One Streamlit process of the atlas on 127.0.0.1:`port`, in its own process group (not
     waited for: see `wait_until_healthy`)."""
+    log.touch(mode=0o600, exist_ok=True)  # a traceback may name server paths: ours only
     with log.open("a") as output:
         return subprocess.Popen(
             [
