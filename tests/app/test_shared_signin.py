@@ -83,6 +83,8 @@ def test_signing_out_ends_a_copied_cookie_on_every_replica(shared, browser) -> N
     _submit(page, "planner", passwords["planner"])
     page.get_by_role("heading", name="关于与数据").first.wait_for()
     copied = _wait_for_cookie(page)
+    kept = next(c for c in page.context.cookies() if c["name"] == COOKIE_NAME)
+    assert kept["secure"] and kept["sameSite"] == "Strict"  # over HTTPS; HttpOnly: see README
     for replica in replicas:
         tab = _open(browser, replica, copied)
         assert _signed_in(tab), replica
@@ -129,7 +131,9 @@ def test_wrong_passwords_lock_and_are_logged_with_the_clients_address(shared, br
     assert page.get_by_role("heading", name="关于与数据").count() == 0
     page.context.close()
     assert [event for event, _ in rows] == [*["failure"] * 5, "lockout", "locked"]
-    assert {address for _, address in rows} == {"127.0.0.1"}  # the browser as nginx saw it (X-Real-IP)
+    assert {address for _, address in rows} == {
+        "127.0.0.1"
+    }  # the browser as nginx saw it (X-Real-IP)
 
 
 def _b64(part: dict) -> str:
