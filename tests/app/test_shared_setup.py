@@ -279,6 +279,10 @@ def test_up_again_and_after_a_killed_replica_runs_each_part_once(shared, capsys)
     assert not everything
     line = next(line for line in lines if line.startswith(f"replica {killed_port}"))
     assert " stopped " in line and f"pid file says {killed}: stale" in line
+    # Meanwhile every browser, whichever replica its route named, is served by the other.
+    (alive_port,) = {str(p) for p in settings.replica_ports} - {str(killed_port)}
+    for n in range(6):
+        assert _served_by(folder, settings, "127.0.0.1", f"failover-{n}", f"r{n}")[0] == alive_port
 
     args = ["--folder", str(folder), "--port", str(settings.port)]
     args += ["--http-port", str(settings.http_port), "--replica-port", str(settings.replica_port)]
