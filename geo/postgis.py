@@ -1,5 +1,5 @@
 """Layers in PostGIS: written with their SRID and a spatial index, read back as GeoDataFrames,
-and spatial questions (features in a view, roll-ups by zone) asked of the database.
+and spatial questions (roll-ups by zone) asked of the database.
 
 psycopg only (the GDAL in pyogrio's wheels has no PostgreSQL driver): geometries travel as
 extended WKB, attributes as text, integers or doubles.
@@ -20,7 +20,6 @@ from geo.crs import METRIC_CRS, SQUARE_METRES_PER_MU
 
 __all__ = [
     "DATABASE_URL_ENV",
-    "features_in_view",
     "read_layer",
     "redacted",
     "rollup_sql",
@@ -113,18 +112,6 @@ def read_layer(
     shapes = shapely.from_wkb(table_rows["__wkb"].map(bytes).to_numpy()) if len(table_rows) else []
     attributes = table_rows.drop(columns=["fid", GEOMETRY_COLUMN, "__wkb"])
     return gpd.GeoDataFrame(attributes, geometry=gpd.GeoSeries(shapes, crs=srid), crs=srid)
-
-
-def features_in_view(
-    connection: psycopg.Connection, table: str, bounds: Sequence[float]
-) -> gpd.GeoDataFrame:
-    """The features meeting the box (minx, miny, maxx, maxy, in the table's SRID): by index."""
-    # A constant envelope (the table's SRID looked up once), so ST_Intersects uses the index.
-    envelope = sql.SQL("ST_MakeEnvelope({}, {}, {}, {}, {})").format(
-        *map(sql.Literal, (*(float(v) for v in bounds), _srid(connection, table)))
-    )
-    where = sql.SQL("ST_Intersects({}, {})").format(sql.Identifier(GEOMETRY_COLUMN), envelope)
-    return read_layer(connection, table, where=where)
 
 
 def _srid(connection: psycopg.Connection, table: str) -> int:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from shapely.geometry import box
 
 from geo.io import read_vector
-from geo.postgis import DATABASE_URL_ENV, features_in_view, place, rollup_sql, table_name
+from geo.postgis import DATABASE_URL_ENV, place, rollup_sql, table_name
 from geo.stats import rollup_by_zone
 from layers import DATA_DIR, LAYERS, layer_source_crs, load_layer
 from scripts.local_postgis import Cluster
@@ -64,16 +63,6 @@ def test_export_writes_the_layers_back_as_shapefiles(loaded: str, tmp_path: Path
     assert list(back["name"]) == list(original["name"])  # Chinese text intact (GBK → UTF-8)
     # The store keeps polygons as multi-part ones (one type per table): the same shapes.
     assert back.geometry.geom_equals(original.geometry).all()
-
-
-def test_features_in_view_come_from_the_spatial_index_and_match_shapely(loaded: str) -> None:
-    view = (120.43, 41.55, 120.47, 41.59)
-    with psycopg.connect(loaded) as connection:
-        found = features_in_view(connection, table_name("closed_communities"), view)
-    communities = load_layer("closed_communities")
-    expected = communities[communities.intersects(box(*view))]
-    assert 0 < len(found) < len(communities)
-    assert sorted(found["uid"]) == sorted(expected["uid"])
 
 
 @pytest.mark.parametrize(
