@@ -71,7 +71,9 @@ def render_versions(lang: str) -> None:
     name = author_name(editor, lang, key="rollback")
     if name is None:
         return
-    with st.form(f"{KEY}:rollback:{layer}"):
+    # Keyed by the head too: after a rollback the form starts empty (its comment and ticked
+    # confirmation must not carry over to the next rollback); a refused one keeps them.
+    with st.form(f"{KEY}:rollback:{layer}:{head}"):
         target = st.selectbox(
             text("ver_rollback_to", lang),
             options=[v.number for v in versions if v.number < head],
