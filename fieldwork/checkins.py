@@ -22,7 +22,7 @@ import pandas as pd
 import pyogrio
 
 from fieldwork.checkin_matching import match_points
-from fieldwork.coverage import TargetSet
+from fieldwork.coverage import TargetSet, load_targets
 from fieldwork.visits import ImportRecord, Visit, VisitStore
 from geo.archive import check_size
 from geo.errors import DataError
@@ -269,6 +269,7 @@ def import_checkins(
     now: datetime | None = None,
     townships: Sequence[str] | None = None,
     points: gpd.GeoDataFrame | None = None,
+    username: str = "",
 ) -> CheckinReport:
     """Read, match and record one file; a report row for every point of it.
 
@@ -276,6 +277,8 @@ def import_checkins(
     time; `townships` limits the targets to those townships (a field team's own).
     All visits of the file are recorded in one transaction, or none (on any error).
     `points` are the file's points when read_checkins_task has read them already.
+    The import records `username` (who imported it; "" without sign-in) and the townships of
+    the targets it matched, else `townships`: who may see it in the history.
     """
     label = file_name or Path(path).name
     if fallback_time is not None and fallback_time.tzinfo is None:
@@ -297,6 +300,8 @@ def import_checkins(
         datum=",".join(sorted(set(points["datum"]))),
         points=len(points),
         imported_at=now or datetime.now(UTC),
+        username=username,
+        townships=_matched_townships(rows, target_set) or tuple(townships or ()),
     )
     result = store.record_import(record, visits)
     duplicate_rows = {visit.source_row for visit in result.duplicates}
@@ -306,6 +311,15 @@ def import_checkins(
     )
     recorded = tuple(sorted({visit.target_uid for visit in result.recorded}))
     return CheckinReport(label, rows[REPORT_COLUMNS], result.import_id, recorded)
+
+
+def _matched_townships(rows: pd.DataFrame, target_set: TargetSet) -> tuple[str, ...]:
+    """The township codes of the targets the file's points matched (recorded or repeated)."""
+    matched = set(rows.loc[rows["target_uid"].ne(""), "target_uid"])
+    if not matched:
+        return ()
+    targets = load_targets(target_set)
+    return tuple(sorted(set(targets.loc[targets["uid"].isin(matched), "town_code"])))
 
 
 def _visit(row, target_set: TargetSet) -> Visit:

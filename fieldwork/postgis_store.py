@@ -13,6 +13,7 @@ from datetime import UTC
 
 import pandas as pd
 import psycopg
+from psycopg import sql
 
 from fieldwork.visits import (
     IMPORT_COLUMNS,
@@ -34,6 +35,8 @@ CREATE TABLE IF NOT EXISTS atlas_imports (
     id BIGSERIAL PRIMARY KEY,
     file_name TEXT NOT NULL,
     team TEXT NOT NULL,
+    username TEXT NOT NULL DEFAULT '',
+    townships TEXT NOT NULL DEFAULT '',
     datum TEXT NOT NULL,
     points INTEGER NOT NULL,
     recorded INTEGER NOT NULL DEFAULT 0,
@@ -59,6 +62,14 @@ CREATE TABLE IF NOT EXISTS atlas_visits (
 CREATE INDEX IF NOT EXISTS atlas_visits_geom ON atlas_visits USING GIST (geom);
 CREATE INDEX IF NOT EXISTS atlas_visits_target ON atlas_visits (target_layer, target_uid, visited_at);
 """
+# Columns added since the tables were first made, and how the owner adds them to an older
+# database (`make shared`'s set-up): an earlier import knows neither importer nor townships.
+ADDED_COLUMNS = {
+    "atlas_imports": {
+        "username": "TEXT NOT NULL DEFAULT ''",
+        "townships": "TEXT NOT NULL DEFAULT ''",
+    },
+}
 _INSERT_VISIT = """
 INSERT INTO atlas_visits (import_id, target_layer, target_uid, visited_at, visited_minute, team,
     note, lon, lat, distance_m, source_row, geom)
@@ -85,6 +96,15 @@ class PostgisVisitStore:
             ).fetchone()
             if owner is None or owner[0] == connection.info.user:
                 connection.execute(SCHEMA)
+                _add_missing_columns(connection)
+            missing = _missing_columns(connection)
+        if missing:  # the app's role finds tables the set-up has not migrated: say so plainly
+            raise DataError(
+                self.place,
+                f"the visit tables predate this version of the atlas ({', '.join(missing)}"
+                " missing): run the set-up (`make shared`) again, which adds them as the"
+                " tables' owner",
+            )
 
     def __repr__(self) -> str:
         return f"PostgisVisitStore({self.name!r})"
@@ -95,11 +115,13 @@ class PostgisVisitStore:
         duplicates: list[Visit] = []
         with self._connection() as connection, connection.transaction():
             import_id = connection.execute(
-                "INSERT INTO atlas_imports (file_name, team, datum, points, imported_at)"
-                " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                "INSERT INTO atlas_imports (file_name, team, username, townships, datum, points,"
+                " imported_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (
                     record.file_name,
                     record.team,
+                    record.username,
+                    record.township_text,
                     record.datum,
                     int(record.points),
                     record.imported_at,
@@ -127,8 +149,8 @@ class PostgisVisitStore:
     def imports(self) -> pd.DataFrame:
         """Every import with its counts, oldest first."""
         rows = self._read(
-            "SELECT id, file_name, team, datum, points, recorded, duplicates, imported_at"
-            " FROM atlas_imports ORDER BY id"
+            "SELECT id, file_name, team, username, townships, datum, points, recorded,"
+            " duplicates, imported_at FROM atlas_imports ORDER BY id"
         )
         return typed_frame(rows, IMPORT_COLUMNS)
 
@@ -145,6 +167,35 @@ class PostgisVisitStore:
             raise DataError(self.name, f"cannot connect to the database ({error})") from error
         with connection:
             yield connection
+
+
+def _missing_columns(connection: psycopg.Connection) -> list[str]:
+    """The added columns (as table.column) an older database lacks."""
+    missing = []
+    for table, columns in ADDED_COLUMNS.items():
+        present = {
+            row[0]
+            for row in connection.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s)"
+                " AND attnum > 0 AND NOT attisdropped",
+                (table,),
+            )
+        }
+        missing += [f"{table}.{column}" for column in columns if column not in present]
+    return missing
+
+
+def _add_missing_columns(connection: psycopg.Connection) -> None:
+    """As the tables' owner: add the columns an older database lacks (no lock when none)."""
+    for name in _missing_columns(connection):
+        table, column = name.split(".")
+        connection.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                sql.Identifier(table),
+                sql.Identifier(column),
+                sql.SQL(ADDED_COLUMNS[table][column]),
+            )
+        )
 
 
 def _visit_row(import_id: int, visit: Visit) -> tuple:

@@ -38,13 +38,15 @@ __all__ = [
 VISITS_DB_ENV = "ATLAS_VISITS_DB"
 DEFAULT_VISITS_DB = Path(__file__).resolve().parents[1] / "data" / "field" / "visits.sqlite"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: imports record who made them and for which townships (issue 17)
 BUSY_TIMEOUT_S = 30
 SCHEMA = f"""
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,
     file_name TEXT NOT NULL,
     team TEXT NOT NULL,
+    username TEXT NOT NULL DEFAULT '',
+    townships TEXT NOT NULL DEFAULT '',
     datum TEXT NOT NULL,
     points INTEGER NOT NULL,
     recorded INTEGER NOT NULL DEFAULT 0,
@@ -70,11 +72,22 @@ CREATE UNIQUE INDEX visits_once_per_minute
 CREATE INDEX visits_by_import ON visits (import_id);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+# Version 1 → 2: an import made before knows neither its importer nor its townships (blank:
+# a field team sees it only when it lies in its townships, so never).
+MIGRATIONS = {
+    1: """
+ALTER TABLE imports ADD COLUMN username TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN townships TEXT NOT NULL DEFAULT '';
+PRAGMA user_version = 2;
+""",
+}
 EXPECTED_COLUMNS = {
     "imports": (
         "id",
         "file_name",
         "team",
+        "username",
+        "townships",
         "datum",
         "points",
         "recorded",
@@ -131,6 +144,7 @@ class SqliteVisitStore:
         with self._sqlite_errors(), closing(self._connect(create=True)) as connection:
             if self._is_blank(connection):
                 self._create_schema(connection)
+            self._migrate(connection)
             self._check_schema(connection)
             connection.execute("PRAGMA journal_mode=WAL")
 
@@ -164,8 +178,8 @@ class SqliteVisitStore:
     def imports(self) -> pd.DataFrame:
         """Every import with its counts, oldest first."""
         query = (
-            "SELECT id, file_name, team, datum, points, recorded, duplicates, imported_at"
-            " FROM imports ORDER BY id"
+            "SELECT id, file_name, team, username, townships, datum, points, recorded,"
+            " duplicates, imported_at FROM imports ORDER BY id"
         )
         return typed_frame(self._read(query), IMPORT_COLUMNS)
 
@@ -173,11 +187,13 @@ class SqliteVisitStore:
     def _insert_import(connection: sqlite3.Connection, record: ImportRecord) -> int:
         """Insert the import row (counts filled in at the end) and return its id."""
         cursor = connection.execute(
-            "INSERT INTO imports (file_name, team, datum, points, imported_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO imports (file_name, team, username, townships, datum, points,"
+            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 record.file_name,
                 record.team,
+                record.username,
+                record.township_text,
                 record.datum,
                 int(record.points),
                 _utc_text(record.imported_at),
@@ -249,6 +265,23 @@ class SqliteVisitStore:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         connection.execute(statement)
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        """Bring a store of an older known version up to this one, one step per transaction
+        (another process may have done it since: the version is read again inside)."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        while version in MIGRATIONS:
+            with _immediate(connection):
+                if connection.execute("PRAGMA user_version").fetchone()[0] == version:
+                    try:
+                        for statement in MIGRATIONS[version].split(";"):
+                            if statement.strip():
+                                connection.execute(statement)
+                    except sqlite3.OperationalError as error:  # a version but not our tables
+                        raise DataError(
+                            self.path, f"cannot update the visit store ({error})"
+                        ) from error
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
 
     def _check_schema(self, connection: sqlite3.Connection) -> None:
         """Raise DataError unless the database holds the visit store schema this code knows."""

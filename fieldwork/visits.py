@@ -6,7 +6,7 @@ implement `VisitStore`; the rest of the atlas sees only this module's types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -23,6 +23,7 @@ __all__ = [
     "Visit",
     "VisitStore",
     "typed_frame",
+    "visible_imports",
 ]
 
 DATUMS = ("WGS84", "GCJ02", "BD09")
@@ -44,6 +45,8 @@ IMPORT_COLUMNS = {
     "import_id": "int64",
     "file_name": "str",
     "team": "str",
+    "username": "str",  # who imported it ("" on a laptop without sign-in)
+    "townships": "str",  # the township codes of its matched targets, joined by ","
     "datum": "str",
     "points": "int64",
     "recorded": "int64",
@@ -78,18 +81,30 @@ class Visit:
 
 @dataclass(frozen=True)
 class ImportRecord:
-    """One file of check-ins imported by a team."""
+    """One file of check-ins imported by a team: who imported it, and for which townships
+    (the codes of the targets it matched, else the importer's own)."""
 
     file_name: str
     team: str
     datum: str
     points: int
     imported_at: datetime
+    username: str = ""
+    townships: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require_aware(self.imported_at, "imported_at")
         if not set(self.datum.split(",")) <= set(DATUMS):  # one datum, or several: "GCJ02,WGS84"
             raise ValueError(f"datum must be one of {', '.join(DATUMS)}, got {self.datum!r}")
+        bad = [code for code in self.townships if not code or "," in code]
+        if bad or not isinstance(self.townships, tuple):
+            raise ValueError(f"townships must be a tuple of codes, got {self.townships!r}")
+        object.__setattr__(self, "townships", tuple(sorted(set(self.townships))))
+
+    @property
+    def township_text(self) -> str:
+        """The township codes as the stores keep them: sorted, joined by ','."""
+        return ",".join(self.townships)
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,27 @@ class VisitStore(Protocol):
         ...
 
     def imports(self) -> pd.DataFrame:
-        """Every import with its counts, oldest first."""
+        """Every import with its counts, who made it and its townships, oldest first; pass
+        it through `visible_imports` before showing it to a user."""
         ...
+
+
+def visible_imports(
+    imports: pd.DataFrame, *, username: str, townships: Sequence[str] | None
+) -> pd.DataFrame:
+    """The imports (rows of `VisitStore.imports`) a user may see.
+
+    `townships` None (planners, a laptop without sign-in): all of them. Otherwise (a field
+    team) those whose townships all lie in `townships`, and those naming no township that
+    `username` made; never an import of another township, nor its counts.
+    """
+    if townships is None:
+        return imports
+    scope = set(townships)
+    codes = imports["townships"].map(lambda text: set(filter(None, str(text).split(","))))
+    own = imports["username"].eq(username) & bool(username)
+    inside = codes.map(lambda mine: bool(mine) and mine <= scope).astype(bool)
+    return imports[inside | (codes.map(len).eq(0) & own)]
 
 
 def typed_frame(rows: list[tuple], columns: dict[str, str]) -> pd.DataFrame:

@@ -9,7 +9,13 @@ from ui.audience import pages_for, server_audience
 from ui.i18n import text
 from ui.signin import current_user, sign_in, sign_out_button, users_file
 
-__all__ = ["allowed_pages", "known_pages", "require_page", "user_townships"]
+__all__ = [
+    "allowed_pages",
+    "known_pages",
+    "require_page",
+    "signed_in_username",
+    "user_townships",
+]
 
 
 def known_pages() -> tuple[str, ...] | None:
@@ -52,3 +58,9 @@ def user_townships() -> tuple[str, ...] | None:
     if users_file() is None or user is None or user.role != "field":
         return None
     return user.townships
+
+
+def signed_in_username() -> str:
+    """Who is signed in to this session; "" without sign-in (a laptop) or before signing in."""
+    user = current_user()
+    return user.username if users_file() is not None and user is not None else ""

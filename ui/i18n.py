@@ -248,6 +248,7 @@ _TEXT = {
     "cov_status_not_a_point": ("非点要素", "not a point"),
     "cov_report_title": ("导入报告", "Import report"),
     "cov_history": ("最近的导入", "Recent imports"),
+    "cov_store_error": ("无法打开走访记录库：{detail}", "Cannot open the visit store: {detail}"),
     "cov_rate_target": ("目标 {rate}", "Target {rate}"),
     "cov_time_note": ("时间为北京时间。", "Times are Beijing time (UTC+8)."),
     "cov_store_place": (
@@ -266,6 +267,8 @@ _TEXT = {
     "cov_hist_import_id": ("导入批次", "Import"),
     "cov_hist_file_name": ("文件", "File"),
     "cov_hist_team": ("工作队", "Team"),
+    "cov_hist_username": ("导入人", "Imported by"),
+    "cov_hist_townships": ("乡镇", "Townships"),
     "cov_hist_datum": ("坐标系", "Coordinates"),
     "cov_hist_points": ("点数", "Points"),
     "cov_hist_recorded": ("已记录", "Recorded"),

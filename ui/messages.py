@@ -71,6 +71,10 @@ _HARDENING = (
 _CHINESE = (
     *_HARDENING,
     (r"a zip bomb is refused", "压缩比异常（疑似压缩炸弹），已拒绝。"),
+    (
+        r"the visit tables predate this version",
+        "走访记录的数据表来自旧版本，缺少新增的列；请管理员再次运行 make shared（以数据表所有者身份补齐）。",
+    ),
     (r"more than the (?P<mb>\d+) MB allowed", "解压后超过允许的 {mb} MB，已拒绝。"),
     (
         r"too large: (?P<size>[\d.]+) MB, the limit is (?P<mb>\d+) MB",

@@ -200,3 +200,36 @@ def test_an_unreadable_file_is_named_as_the_user_knows_it(tmp_path, store) -> No
         )
     assert str(caught.value).startswith("打卡.csv: no coordinate columns")
     assert store.imports().empty
+
+
+def test_an_import_records_its_importer_and_the_townships_it_matched(
+    tmp_path, store, villages
+) -> None:
+    first = villages.iloc[0]
+    other = villages[villages["town_code"] != first["town_code"]].iloc[0]  # another township
+    rows = [
+        f"{first.geometry.x},{first.geometry.y},2026-11-20 09:00",
+        f"{other.geometry.x},{other.geometry.y},2026-11-20 09:05",
+    ]
+    path = _csv(tmp_path / "two.csv", "lon,lat,time", rows)
+    import_checkins(
+        path, target_set=VILLAGES, store=store, team="一队", tolerance_m=50, username="wang"
+    )
+    far = _csv(tmp_path / "far.csv", "lon,lat,time", ["120.0,41.0,2026-11-20 09:00"])
+    scope = (str(first["town_code"]),)
+    import_checkins(
+        far,
+        target_set=VILLAGES,
+        store=store,
+        team="一队",
+        tolerance_m=50,
+        username="li",
+        townships=scope,
+    )  # matched nothing: recorded for the importer's own townships
+
+    imports = store.imports()
+    matched = ",".join(sorted({first["town_code"], other["town_code"]}))
+    assert imports[["username", "townships"]].values.tolist() == [
+        ["wang", matched],
+        ["li", scope[0]],
+    ]

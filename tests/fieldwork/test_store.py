@@ -39,6 +39,8 @@ IMPORT_COLUMNS = [
     "import_id",
     "file_name",
     "team",
+    "username",
+    "townships",
     "datum",
     "points",
     "recorded",
@@ -150,7 +152,13 @@ def test_round_trip_keeps_values_and_instants(store: VisitStore) -> None:
         Visit("households", "h7", START, "B", "入户", 120.6, 41.7, 0.0, "waypoint 2"),
     ]
     record = ImportRecord(
-        "王队.gpx", "A", "GCJ02", 4, datetime(2026, 5, 2, 20, 0, tzinfo=UTC_PLUS_8)
+        "王队.gpx",
+        "A",
+        "GCJ02",
+        4,
+        datetime(2026, 5, 2, 20, 0, tzinfo=UTC_PLUS_8),
+        username="li",
+        townships=("211302205", "211302101", "211302205"),
     )
 
     result = store.record_import(record, visits)
@@ -175,6 +183,8 @@ def test_round_trip_keeps_values_and_instants(store: VisitStore) -> None:
             "import_id": result.import_id,
             "file_name": "王队.gpx",
             "team": "A",
+            "username": "li",
+            "townships": "211302101,211302205",  # sorted, each once
             "datum": "GCJ02",
             "points": 4,
             "recorded": 3,
@@ -268,3 +278,15 @@ def test_concurrent_importers_both_keep_their_visits(
     imports = store.imports()
     assert sorted(imports["team"]) == ["A", "B"]
     assert list(imports["recorded"]) == [300, 300]
+
+
+def test_each_import_keeps_who_made_it_and_its_townships(store: VisitStore) -> None:
+    laptop = store.record_import(make_record(), [make_visit("v1")])
+    field = store.record_import(
+        ImportRecord("b.csv", "B", "WGS84", 1, START, username="li", townships=("211302205",)),
+        [make_visit("v2")],
+    )
+
+    imports = store.imports().set_index("import_id")
+    assert imports.loc[laptop.import_id, ["username", "townships"]].tolist() == ["", ""]
+    assert imports.loc[field.import_id, ["username", "townships"]].tolist() == ["li", "211302205"]

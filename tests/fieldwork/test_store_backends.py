@@ -22,7 +22,10 @@ from fieldwork.store import (
 )
 from fieldwork.visits import ImportRecord
 from geo.errors import DataError
+from scripts.shared.database import app_role_url, prepare_roles
+from store.postgis import PostgisStore
 from tests.fieldwork.visit_cases import REPO_ROOT, START, make_record, make_visit, many_visits
+from tests.store.cases import TODAY, seed_layers
 
 
 def test_an_import_does_not_rewrite_the_file(tmp_path: Path) -> None:
@@ -66,7 +69,7 @@ def _store_without_note(path: Path) -> None:
 def _store_from_the_future(path: Path) -> None:
     SqliteVisitStore(path)
     with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA user_version = 2")
+        connection.execute("PRAGMA user_version = 3")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +77,7 @@ def _store_from_the_future(path: Path) -> None:
     [
         (_other_database, "not a visit store"),
         (_store_without_note, "'visits' lacks columns note"),
-        (_store_from_the_future, "found version 2"),
+        (_store_from_the_future, "found version 3"),
     ],
     ids=["other database", "missing column", "newer schema"],
 )
@@ -151,3 +154,65 @@ def test_the_database_url_setting_moves_visits_to_postgis(
 ) -> None:
     monkeypatch.setenv(DATABASE_URL_ENV, postgis_url)
     assert isinstance(open_visit_store(), PostgisVisitStore)
+
+
+# A visit store as version 1 made it (before imports knew their importer and townships).
+_VERSION_1_IMPORTS = """
+CREATE TABLE imports (id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, team TEXT NOT NULL,
+    datum TEXT NOT NULL, points INTEGER NOT NULL, recorded INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0, imported_at TEXT NOT NULL)
+"""
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_imports(tmp_path: Path) -> None:
+    path = tmp_path / "visits.sqlite"
+    SqliteVisitStore(path)
+    with sqlite3.connect(path) as connection:  # back to version 1's imports table
+        connection.execute("DROP TABLE imports")
+        connection.execute(_VERSION_1_IMPORTS)
+        connection.execute(
+            "INSERT INTO imports (file_name, team, datum, points, imported_at)"
+            " VALUES ('old.csv', 'A', 'WGS84', 3, '2026-05-01T09:00:00.000000+00:00')"
+        )
+        connection.execute("PRAGMA user_version = 1")
+
+    store = SqliteVisitStore(path)
+
+    imports = store.imports()
+    assert imports[["file_name", "username", "townships"]].values.tolist() == [["old.csv", "", ""]]
+    store.record_import(make_record(), many_visits(1))
+    assert store.imports()["file_name"].tolist() == ["old.csv", "checkins.csv"]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_an_older_shared_database_is_refused_by_the_app_and_migrated_by_the_set_up(
+    postgis_url: str,
+) -> None:
+    role = "atlas_app_older_visits"
+    PostgisStore(postgis_url, today=lambda: TODAY).seed(seed_layers(), author="seed")  # layers
+    app_url = app_role_url(postgis_url, "visits-secret", role=role)
+    with psycopg.connect(postgis_url, autocommit=True) as connection:  # as made before the change
+        connection.execute("ALTER TABLE atlas_imports DROP COLUMN username, DROP COLUMN townships")
+        connection.execute(
+            "INSERT INTO atlas_imports (file_name, team, datum, points, imported_at)"
+            " VALUES ('old.csv', 'A', 'WGS84', 3, now())"
+        )
+
+    with pytest.raises(DataError, match=r"predate this version.*make shared") as refused:
+        PostgisVisitStore(app_url)  # the app's role may not add the columns: a plain message
+    assert "atlas_imports.username" in str(refused.value)
+    assert "visits-secret" not in str(refused.value) and "host=" not in str(refused.value)
+
+    prepare_roles(postgis_url, role)  # what `make shared`'s set-up runs, as the tables' owner
+
+    store = PostgisVisitStore(app_url)
+    record = ImportRecord(
+        "new.csv", "B", "WGS84", 1, START, username="li", townships=("211302205",)
+    )
+    store.record_import(record, many_visits(1))
+    imports = store.imports()
+    assert imports[["file_name", "username", "townships"]].values.tolist() == [
+        ["old.csv", "", ""],
+        ["new.csv", "li", "211302205"],
+    ]

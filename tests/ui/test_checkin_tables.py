@@ -70,6 +70,8 @@ def test_the_history_is_newest_first_in_beijing_time_with_chinese_headers() -> N
             "import_id": [1, 2],
             "file_name": ["a.csv", "b.gpx"],
             "team": ["一队", ""],
+            "username": ["li", ""],
+            "townships": ["211302205", "211302100,211302205"],
             "datum": ["GCJ02", ""],
             "points": [3, 4],
             "recorded": [3, 2],
@@ -77,10 +79,18 @@ def test_the_history_is_newest_first_in_beijing_time_with_chinese_headers() -> N
             "imported_at": pd.to_datetime([_AT_0930, _AT_0930 + dt.timedelta(hours=1)], utc=True),
         }
     )[list(IMPORT_COLUMNS)]
-    shown = history_table(imports, "zh")
+    names = {"211302205": "长宝营子乡"}
+    shown = history_table(imports, "zh", names)
     assert not any(column.isascii() for column in shown.columns), list(shown.columns)
     assert shown["导入时间"].tolist() == ["2026-05-12 10:30", "2026-05-12 09:30"]
     assert shown["坐标系"].tolist() == ["", "GCJ-02（高德、腾讯）"]
+    assert shown["导入人"].tolist() == ["", "li"]
+    assert shown["乡镇"].tolist() == [
+        "211302100、长宝营子乡",
+        "长宝营子乡",
+    ]  # a code without a name
+    english = history_table(imports, "en", names)
+    assert {"Imported by", "Townships"} <= set(english.columns)
 
 
 def test_the_target_rate_is_not_a_delta_badge() -> None:

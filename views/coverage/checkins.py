@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +19,12 @@ from fieldwork.checkins import (
     read_checkins_task,
 )
 from fieldwork.coverage import VISIT_RULES, Rule, TargetSet, evaluate
-from fieldwork.visits import VisitStore
+from fieldwork.visits import VisitStore, visible_imports
 from geo.errors import DataError
 from geo.offsets import BD09, GCJ02, WGS84
 from geo.upload_worker import UploadCancelled, run_limited
+from layers import load_layer
+from ui.access import signed_in_username
 from ui.i18n import text
 from ui.messages import explain, plain_markdown
 from ui.upload_reading import session_left as _left
@@ -41,6 +44,8 @@ _PHONE_HISTORY = ("imported_at", "file_name", "recorded")
 def render_checkin_import(
     target_set: TargetSet, rule: Rule, store: VisitStore, lang: str, scope: tuple[str, ...] | None
 ) -> None:
+    """The import form, the last import's report, and the imports this user may see."""
+    username = signed_in_username()
     st.subheader(text("cov_import_title", lang))
     if "visited" not in target_set.rules:
         st.info(text("cov_import_unavailable", lang))
@@ -69,10 +74,10 @@ def render_checkin_import(
         submitted = st.form_submit_button(text("cov_import_button", lang), type="primary")
     if submitted and upload is not None:
         fallback = dt.datetime.combine(day, dt.time(12, 0), tzinfo=CHINA_TIME) if use_date else None
-        choices = (team, datum or None, tolerance, fallback, scope)
+        choices = (team, datum or None, tolerance, fallback, scope, username)
         _run_import(target_set, rule, store, upload, choices, lang)
     _last_report(lang)
-    _history(store, lang)
+    _history(store, lang, username, scope)
 
 
 def _run_import(
@@ -85,8 +90,9 @@ def _run_import(
 ) -> None:
     """Import the uploaded file and keep its report (and what it newly covered) for display.
 
-    `choices`: team, datum, tolerance (m), date for points without a time, township scope."""
-    team, datum, tolerance, fallback, scope = choices
+    `choices`: team, datum, tolerance (m), date for points without a time, township scope,
+    the importer's username."""
+    team, datum, tolerance, fallback, scope, username = choices
     before = _covered_by_visits(target_set, rule, store)
     with st.spinner(text("cov_importing", lang)), tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"checkins{Path(upload.name).suffix.lower()}"
@@ -106,6 +112,7 @@ def _run_import(
                 fallback_time=fallback,
                 file_name=upload.name,
                 townships=scope,
+                username=username,
             )
         except DataError as error:
             st.session_state[f"{KEY}:report"] = None
@@ -174,6 +181,11 @@ def _last_report(lang: str) -> None:
     st.caption(text("cov_time_note", lang))
 
 
+def _township_names() -> dict[str, str]:
+    towns = load_layer("townships")
+    return dict(zip(towns["code"].astype(str), towns["name"].astype(str), strict=True))
+
+
 def _beijing(times: pd.Series) -> pd.Series:
     """Times as Beijing wall-clock text ('2026-05-12 09:30'); blank where there is none."""
     times = pd.to_datetime(times, errors="coerce", utc=True)
@@ -227,13 +239,21 @@ def report_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
-def history_table(imports: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The recent imports as shown: newest first, headers in `lang`, Beijing times."""
+def history_table(
+    imports: pd.DataFrame, lang: str, township_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The recent imports as shown: newest first, headers in `lang`, Beijing times, townships
+    by name (`township_names`: code → name; a code without a name is shown as itself)."""
     imports = imports.sort_values("import_id", ascending=False).head(20)
+    names = township_names or {}
     shown = pd.DataFrame(index=imports.index)
     for column in imports.columns:
         values = imports[column]
-        if column == "imported_at":
+        if column == "townships":
+            values = _blank(values).map(
+                lambda codes: "、".join(names.get(code, code) for code in codes.split(",") if code)
+            )
+        elif column == "imported_at":
             values = _beijing(values)
         elif column == "datum":
             values = _blank(values).map(
@@ -245,12 +265,14 @@ def history_table(imports: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
-def _history(store: VisitStore, lang: str) -> None:
-    imports = store.imports()
+def _history(store: VisitStore, lang: str, username: str, scope: tuple[str, ...] | None) -> None:
+    """The recent imports this user may see: a field team those of its townships (and its own
+    that matched none), with their counts only; everyone else all of them."""
+    imports = visible_imports(store.imports(), username=username, townships=scope)
     if imports.empty:
         return
     with st.expander(text("cov_history", lang)):
-        shown = history_table(imports, lang)
+        shown = history_table(imports, lang, _township_names())
         wide, narrow = wide_and_narrow("history")
         wide.dataframe(shown, hide_index=True, width="stretch")
         with narrow:

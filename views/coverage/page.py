@@ -30,10 +30,12 @@ from fieldwork.coverage import (
 from fieldwork.gap_exports import GAP_FORMATS, export_gaps, gap_filename
 from fieldwork.store import open_visit_store
 from fieldwork.visits import VisitStore
+from geo.errors import DataError
 from layers import data_version, get_layer
 from ui.access import require_page, user_townships
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.i18n import text
+from ui.messages import explain, plain_markdown
 from ui.page import COMPACT_HEADER_STYLE
 from ui.state import current_lang
 from views.coverage.checkins import DEFAULT_DAYS, render_checkin_import
@@ -56,7 +58,11 @@ def render_coverage_page() -> None:
     st.title(text("cov_title", lang))
     st.caption(text("cov_intro", lang))
     phone_style()  # on a phone the tables show a few wrapping columns instead of the full grid
-    store = _store()
+    try:
+        store = _store()
+    except DataError as error:  # unreachable, or tables an older version made: say which
+        st.error(text("cov_store_error", lang, detail=plain_markdown(explain(error, lang))))
+        st.stop()
     target_set, chosen, target_rate = _choose_rule(lang)
     # A custom rule's parameters beside the township: less to scroll past before the map.
     parameters, townships = st.columns([3, 2], vertical_alignment="bottom")
