@@ -33,7 +33,14 @@ PAGES = (
 st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", page_icon="🗺️", layout="wide")
 # The shipped CJK font's faces, for the theme's font (.streamlit/config.toml). A stylesheet, not
 # [[theme.fontFaces]]: Streamlit sends the theme again on every rerun (170 KB for 202 faces).
-st.html(f'<style>@import url("{FONT_CSS_URL}");</style>')
+# Streamlit's own input hints ("Press Enter to submit form") are English only: not shown.
+st.html(
+    f'<style>@import url("{FONT_CSS_URL}"); [data-testid="InputInstructions"] {{ display: none; }}'
+    "</style>"
+)
+# The date control high in the sidebar (filled once the page is known): at 1366x768 it sat at
+# the bottom edge, its 'back to now' button below the fold.
+date_place = st.sidebar.container()
 render_sidebar()
 lang = current_lang()
 st.sidebar.markdown(f"**{text('app_title', lang)}**")
@@ -102,7 +109,7 @@ if allowed != known:  # signed in or out in this run: navigation again, for the 
     navigation = _navigation(allowed)  # rerun instead would drop the sign-in cookie being set)
 if allowed is None:  # the sign-in form is showing: the URL keeps its page for after sign-in
     st.stop()
-as_of = render_view_date(lang)
+as_of = render_view_date(lang, date_place)
 viewed_date_banner(as_of, lang)
 with viewing(as_of):  # every layer the page reads is as of the chosen date
     run_page(navigation, lang)  # a page's bug: a plain message here, the details in the log

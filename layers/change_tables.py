@@ -15,6 +15,7 @@ __all__ = [
     "ACTION_LABELS",
     "change_rows",
     "diff_table",
+    "located_fields",
     "shown_value",
     "totals_effect",
     "with_township",
@@ -144,22 +145,30 @@ def _signed(value: float) -> str:
     return ("+" if value > 0 else "−") + format_figure(abs(value))
 
 
-def with_township(layer: str, values: dict[str, object], shape: object) -> dict[str, object]:
-    """`values` with the township fields filled from where `shape` lies, when they are empty
-    (a feature added on the map belongs to the township it is in)."""
+def located_fields(layer: str) -> tuple[str, ...]:
+    """The fields a feature's location decides (its township's code and name): never typed,
+    so a code and a name cannot disagree (the townships layer's own code is its identity)."""
     spec = get_layer(layer)
-    if spec.township_field is None or values.get(spec.township_field) not in (None, ""):
+    if spec.township_field is None or layer == "townships":
+        return ()
+    names = {field.name for field in spec.fields}
+    return tuple(n for n in dict.fromkeys((spec.township_field, "town")) if n in names)
+
+
+def with_township(layer: str, values: dict[str, object], shape: object) -> dict[str, object]:
+    """`values` with the township fields set from where `shape` lies (kept as they were when
+    it lies in no township)."""
+    fields = located_fields(layer)
+    if not fields or shape is None:
         return values
     townships = load_layer("townships")
-    point = shape.representative_point()
-    found = townships[townships.contains(point)]
+    found = townships[townships.contains(shape.representative_point())]
     if found.empty:
         return values
+    code, name = str(found["code"].iloc[0]), str(found["name"].iloc[0])
+    township_field = get_layer(layer).township_field
     filled = dict(values)
-    code_field = spec.township_field
-    filled[code_field] = str(
-        found["code"].iloc[0] if code_field == "town_code" else found["name"].iloc[0]
-    )
-    if "town" in filled and filled.get("town") in (None, ""):
-        filled["town"] = str(found["name"].iloc[0])
+    for field in fields:
+        by_code = field == township_field and field != "town"
+        filled[field] = code if by_code else name
     return filled

@@ -32,6 +32,7 @@ def render_feature_editor(
         return
     if done := st.session_state.pop(DONE_KEY, None):
         st.success(done)
+        st.toast(done, icon=":material/check_circle:")  # seen wherever the page is scrolled
     if view_date() is not None:  # a past date's picture is not where changes are made
         st.caption(text("edit_not_in_past", lang))
         return
@@ -135,7 +136,7 @@ def _save(
             version = store.edit(
                 layer,
                 uid,
-                attributes=values,
+                attributes=with_township(layer, values, shape),
                 geometry=shape,
                 expected_version=expected,
                 author=author,

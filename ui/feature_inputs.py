@@ -11,6 +11,7 @@ import streamlit as st
 
 from geo.typed_coordinates import COORDINATE_SYSTEMS, CoordinateProblem, parse_coordinates
 from layers import LayerSpec, load_layer
+from layers.change_tables import located_fields
 from maps.drawing import add_drawing_tools, drawn_geometry
 from maps.parts import base_map, outline_group
 from ui.folium_view import render_map, show_map
@@ -27,14 +28,19 @@ def attribute_inputs(
 ) -> dict[str, object]:
     """A widget per field (the id only for a new feature), prefilled with `values`."""
     chosen: dict[str, object] = {}
+    located = located_fields(spec.key)
     for field in spec.fields:
         # Internal values never reach a browser: kept as stored (an added feature has none).
-        if (field.name == spec.id_field and not new) or not field.public:
+        # The township fields follow the location when the change is saved.
+        kept = (field.name == spec.id_field and not new) or not field.public
+        if kept or field.name in located:
             chosen[field.name] = values.get(field.name)
             continue
         chosen[field.name] = _input(
             spec, field.name, values.get(field.name), lang, f"{key}:{field.name}"
         )
+    if located:
+        st.caption(text("edit_township_located", lang))
     return chosen
 
 

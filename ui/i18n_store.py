@@ -169,10 +169,15 @@ STORE_TEXT = {
         "This feature has been retired and cannot be edited.",
     ),
     "edit_opened": (
-        "你打开的是版本 {version}（自 {date} 起）。保存时若别人已改过，会让你对比后选择。",
-        "You opened version {version} (holding from {date}). If someone saves first, you will compare and choose.",
+        "这个要素现在的状态来自图层版本 {version}，自 {date} 起生效。保存时若别人已改过，会让你对比后选择。",
+        "This feature's present state comes from layer version {version} and holds from {date}. If someone "
+        "saves first, you will compare and choose.",
     ),
     "edit_internal": ("（内部）", " (internal)"),
+    "edit_township_located": (
+        "乡镇街道按要素所在位置自动确定，保存时更新。",
+        "The township follows where the feature lies; it is set when you save.",
+    ),
     "edit_shape": ("位置与形状", "Position and shape"),
     "edit_shape_keep": ("保持不变", "keep as it is"),
     "edit_shape_map": ("在地图上画或修改", "draw or change on the map"),

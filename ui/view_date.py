@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from layers import view_date
 from layers.report import history_start, report_date
@@ -17,8 +18,9 @@ __all__ = ["AS_OF_KEY", "dated", "render_view_date", "viewed_date_banner"]
 AS_OF_KEY = "as_of"
 
 
-def render_view_date(lang: str) -> dt.date | None:
-    """The sidebar's date control; the date chosen, or None for now."""
+def render_view_date(lang: str, place: DeltaGenerator | None = None) -> dt.date | None:
+    """The date control (in `place`, by default the sidebar); the date chosen, or None for now."""
+    place = place if place is not None else st.sidebar
     today = beijing_today()
     widget = f"{AS_OF_KEY}:{lang}"  # labels follow the language; the choice is kept apart
 
@@ -27,7 +29,7 @@ def render_view_date(lang: str) -> dt.date | None:
 
     if widget not in st.session_state:
         st.session_state[widget] = st.session_state.get(AS_OF_KEY)
-    st.sidebar.date_input(
+    place.date_input(
         text("as_of_label", lang),
         value=None,
         min_value=history_start(),
@@ -40,7 +42,7 @@ def render_view_date(lang: str) -> dt.date | None:
     chosen = st.session_state.get(AS_OF_KEY)
     if not isinstance(chosen, dt.date) or not history_start() <= chosen <= today:
         return None
-    st.sidebar.button(text("as_of_now", lang), on_click=_now, width="stretch")
+    place.button(text("as_of_now", lang), on_click=_now, width="stretch")
     return chosen
 
 

@@ -179,3 +179,27 @@ def test_a_promoter_server_edits_nothing(own_store: Path, monkeypatch: pytest.Mo
     at = enclave_page(negotiating())
     labels = [e.label for e in at.expander]
     assert "编辑这个要素" not in labels and "新增要素" not in labels
+
+
+def test_a_feature_moved_to_another_township_takes_that_townships_code_and_name(
+    own_store: Path,
+) -> None:
+    uid = negotiating()
+    before = layer_store().feature("enclave_projects", uid).attributes
+    townships = load_layer("townships")
+    other = townships[townships["code"] != before["town_code"]].iloc[0]
+    x, y = other.geometry.representative_point().coords[0]
+    at = enclave_page(uid)
+    key = f"enclave:edit:enclave_projects:{uid}:1"
+    assert not [t for t in at.text_input if t.key and t.key.endswith(":field:town")]  # not typed
+    assert any("乡镇街道按要素所在位置" in c.value for c in at.caption)
+    at.text_input(key=AUTHOR).input("王规划").run()
+    at.radio(key=f"{key}:shape:way").set_value("typed").run()
+    at.text_area(key=f"{key}:shape:typed").input(
+        f"{x:.5f} {y:.5f}\n{x + 0.002:.5f} {y:.5f}\n{x + 0.002:.5f} {y + 0.002:.5f}"
+    ).run()
+    comment_box(at).input("换址")
+    button(at, "保存修改").click().run()
+
+    after = layer_store().feature("enclave_projects", uid).attributes
+    assert (after["town_code"], after["town"]) == (str(other["code"]), str(other["name"]))
