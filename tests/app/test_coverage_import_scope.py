@@ -68,8 +68,7 @@ def signed_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         app.text_input[0].set_value(username)
         app.text_input[1].set_value(f"{username}-pw-2026")
         app.button[0].click().run()
-        if app.title[0].value != "覆盖核查":  # a planner lands on the overview
-            app.switch_page("views/coverage/page.py").run()
+        app.switch_page("views/coverage/page.py").run()  # a planner lands on the overview
         assert not app.exception, app.exception
         assert app.title[0].value == "覆盖核查"
         return app
