@@ -21,6 +21,7 @@ __all__ = ["attribute_inputs", "shape_input"]
 
 EDIT_MAP_HEIGHT_PX = 360
 MAX_TEXT_CHARS = 200
+FORM_COLUMNS = 3
 
 
 def attribute_inputs(
@@ -29,16 +30,19 @@ def attribute_inputs(
     """A widget per field (the id only for a new feature), prefilled with `values`."""
     chosen: dict[str, object] = {}
     located = located_fields(spec.key)
+    shown = []
     for field in spec.fields:
         # Internal values never reach a browser: kept as stored (an added feature has none).
         # The township fields follow the location when the change is saved.
         kept = (field.name == spec.id_field and not new) or not field.public
         if kept or field.name in located:
             chosen[field.name] = values.get(field.name)
-            continue
-        chosen[field.name] = _input(
-            spec, field.name, values.get(field.name), lang, f"{key}:{field.name}"
-        )
+        else:
+            shown.append(field.name)
+    columns = st.columns(FORM_COLUMNS)  # side by side on a screen, one under another on a phone
+    for index, name in enumerate(shown):
+        with columns[index % FORM_COLUMNS]:
+            chosen[name] = _input(spec, name, values.get(name), lang, f"{key}:{name}")
     if located:
         st.caption(text("edit_township_located", lang))
     return chosen

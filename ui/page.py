@@ -94,12 +94,13 @@ def render_map_page(page: MapPage) -> None:
             key_prefix=page.key,
             rollup_note=rollup_scope(page, lang, scope),
         )
-        render_feature_editor(
-            st.session_state.get(state_key(page, "selection")),
-            page.layers,
-            lang,
-            key_prefix=page.key,
-        )
+    # Full width below the map and panel: a form of a dozen fields and a map to draw on.
+    render_feature_editor(
+        st.session_state.get(state_key(page, "selection")),
+        page.layers,
+        lang,
+        key_prefix=page.key,
+    )
     render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
     if page.share_sites:
