@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from fieldwork.postgis_store import PostgisVisitStore
 from fieldwork.store import VISITS_DB_ENV
 from fieldwork.visits import ImportRecord
-from views.coverage.page import _store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -23,9 +23,11 @@ def postgis_visits(postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
         ImportRecord("队.csv", "第一队", "WGS84", 0, datetime.now(UTC)), []
     )
     monkeypatch.setenv(VISITS_DB_ENV, postgis_url)
-    _store.clear()  # the page keeps its store per process
+    # The page keeps its store per process; the app run by AppTest imports the page anew, so
+    # clearing the imported page's cache would not reach it: clear every cached resource.
+    st.cache_resource.clear()
     yield postgis_url
-    _store.clear()
+    st.cache_resource.clear()
 
 
 def test_the_history_names_the_shared_database(postgis_visits: str) -> None:
