@@ -4,7 +4,10 @@ never into data/ or the user's own store."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,18 +15,24 @@ from fieldwork.store import VISITS_DB_ENV
 from layers import STORE_ENV
 from scripts.local_postgis import Cluster, start_cluster
 
-
-@pytest.fixture(autouse=True, scope="session")
-def _temporary_visit_store(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Pages and app servers started by the tests record visits in a throw-away store."""
-    os.environ[VISITS_DB_ENV] = str(tmp_path_factory.mktemp("field") / "visits.sqlite")
+_THROWAWAY: list[Path] = []
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _temporary_layer_store(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The atlas's layers come from a store seeded afresh for this test session (the pages and
-    app servers the tests start use it too); tests that edit layers make their own."""
-    os.environ[STORE_ENV] = str(tmp_path_factory.mktemp("store") / "atlas.gpkg")
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported (some read layers while being collected): the
+    atlas's layers come from a store seeded afresh for this test session, and the pages and
+    app servers the tests start record visits in a throw-away store, never in the user's own
+    (~/.local/share/shuangta-atlas); tests that edit layers make their own store."""
+    folder = Path(tempfile.mkdtemp(prefix="atlas-tests-"))
+    _THROWAWAY.append(folder)
+    os.environ[STORE_ENV] = str(folder / "atlas.gpkg")
+    os.environ[VISITS_DB_ENV] = str(folder / "visits.sqlite")
+    os.environ["XDG_DATA_HOME"] = str(folder / "data-home")  # whatever reads a default place
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _THROWAWAY:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
