@@ -171,6 +171,8 @@ def _opened_store(url: str | None, path: str, data_dir: str) -> LayerStore:
     try:
         if store.is_empty():
             _seed(store, Path(data_dir))
+        elif isinstance(store, GeoPackageStore):
+            store.upgrade()  # a file made by an earlier version of the atlas
         _check_schemas(store)
     except StoreError as error:
         raise DataError(store.name, str(error)) from error

@@ -22,6 +22,7 @@ import pandas as pd
 from store.base import FeatureState, LayerSchema, SeedLayer, StoreError, Version
 from store.gpkg_tables import (
     CATALOGUE,
+    META_STATEMENTS,
     append_history,
     append_only,
     apply_to_current,
@@ -42,6 +43,7 @@ __all__ = ["GeoPackageStore", "history_table"]
 
 BUSY_TIMEOUT_S = 30
 SCHEMA_VERSION = 1
+GEOPACKAGE_VERSION = 10400  # PRAGMA user_version of a GeoPackage 1.4 file, as GDAL writes it
 
 
 class GeoPackageStore(VersionedStore):
@@ -61,6 +63,28 @@ class GeoPackageStore(VersionedStore):
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({self.name!r})"
+
+    def upgrade(self) -> None:
+        """Bring a store made by an earlier version of the atlas up to this one: its schema
+        version in `atlas_meta` rather than in PRAGMA user_version (the GeoPackage's own,
+        which GDAL checks), the history tables listed for QGIS. Nothing else changes."""
+        if self.is_empty():
+            return
+        with closing(self._connect()) as connection:
+            known = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'atlas_meta'"
+            ).fetchone()
+            if known:
+                return
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in META_STATEMENTS:
+                connection.execute(statement)
+            connection.execute(
+                "INSERT OR IGNORE INTO atlas_meta VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            connection.execute(f"PRAGMA user_version = {GEOPACKAGE_VERSION}")
+            connection.execute("COMMIT")
 
     # --- reads ---------------------------------------------------------------------------
 

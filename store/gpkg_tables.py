@@ -22,6 +22,7 @@ from store.versioned import Row
 
 __all__ = [
     "CATALOGUE",
+    "META_STATEMENTS",
     "append_history",
     "append_only",
     "apply_to_current",
@@ -64,11 +65,15 @@ CREATE TABLE atlas_changes (
 );
 CREATE INDEX atlas_changes_by_feature ON atlas_changes (layer, uid);
 CREATE INDEX atlas_changes_by_date ON atlas_changes (effective);
-CREATE TABLE atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
-    ('atlas_versions', 'attributes', 'atlas_versions', 'Every version of every layer'),
-    ('atlas_changes', 'attributes', 'atlas_changes', 'Every change: who, when, old and new');
 """
+# The store's own version, and its history tables listed for QGIS and GDAL (attribute tables).
+META_STATEMENTS = (
+    "CREATE TABLE IF NOT EXISTS atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) VALUES"
+    " ('atlas_versions', 'attributes', 'atlas_versions', 'Every version of every layer'),"
+    " ('atlas_changes', 'attributes', 'atlas_changes', 'Every change: who, when, old and new')",
+)
+CATALOGUE += "".join(f"{statement};\n" for statement in META_STATEMENTS)
 
 
 def history_table(layer: str) -> str:

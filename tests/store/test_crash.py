@@ -148,3 +148,20 @@ def test_qgis_and_gdal_list_the_versions_and_changes_as_tables(gpkg: Path) -> No
     changes = pyogrio.read_dataframe(gpkg, layer="atlas_changes")
     assert len(changes) == 7
     assert {"layer", "uid", "action", "author", "before", "after"} <= set(changes.columns)
+
+
+def test_a_store_made_before_atlas_meta_is_upgraded_in_place(gpkg: Path) -> None:
+    """Stores of session 5 kept their version in PRAGMA user_version (GDAL warned on every
+    read) and did not list the history tables; upgrading fixes both and changes no data."""
+    before = GeoPackageStore(gpkg).read("sites")
+    with closing(sqlite3.connect(gpkg, isolation_level=None)) as connection:
+        connection.execute("DROP TABLE atlas_meta")
+        connection.execute("DELETE FROM gpkg_contents WHERE table_name LIKE 'atlas_%'")
+        connection.execute("PRAGMA user_version = 1")
+
+    GeoPackageStore(gpkg).upgrade()
+    GeoPackageStore(gpkg).upgrade()  # a second time: nothing to do
+
+    test_the_geopackage_keeps_its_own_version_number(gpkg)
+    test_qgis_and_gdal_list_the_versions_and_changes_as_tables(gpkg)
+    pd.testing.assert_frame_equal(GeoPackageStore(gpkg).read("sites"), before)
