@@ -40,8 +40,10 @@ def render_feature_editor(
         with st.expander(text("edit_feature", lang)):
             _edit(selection.layer, selection.uid, editor, lang, f"{key_prefix}:{KEY}")
     addable = [key for key in layers if key in REGISTRY and editor.may_edit(key)]
-    if addable:
-        with st.expander(text("edit_add", lang)):
+    # A switch, not an expander: an expander's content is built even while closed, and the
+    # add form's drawing map would then be sent with every run of every map page.
+    if addable and st.toggle(text("edit_add", lang), key=f"{key_prefix}:{KEY}:add:open"):
+        with st.container(border=True):
             _add(addable, editor, lang, f"{key_prefix}:{KEY}:add")
 
 

@@ -133,6 +133,7 @@ def test_keeping_theirs_reopens_the_current_version(own_store: Path) -> None:
 
 def test_a_feature_added_with_typed_gcj02_coordinates(own_store: Path) -> None:
     at = enclave_page(None)
+    at.toggle(key="enclave:edit:add:open").set_value(True).run()
     at.text_input(key="editing:author:input:enclave:edit:add").input("王规划").run()
     at.radio(key="enclave:edit:add:enclave_projects:shape:way").set_value("typed").run()
     at.selectbox(key="enclave:edit:add:enclave_projects:shape:system").set_value("gcj02").run()
@@ -160,6 +161,7 @@ def test_a_feature_added_with_typed_gcj02_coordinates(own_store: Path) -> None:
 
 def test_coordinates_far_from_the_district_are_refused(own_store: Path) -> None:
     at = enclave_page(None)
+    at.toggle(key="enclave:edit:add:open").set_value(True).run()
     at.radio(key="enclave:edit:add:enclave_projects:shape:way").set_value("typed").run()
     at.text_area(key="enclave:edit:add:enclave_projects:shape:typed").input(
         "41.55 120.45\n41.55 120.46\n41.56 120.46"
@@ -177,8 +179,17 @@ def test_no_editing_while_a_past_date_is_shown(own_store: Path) -> None:
 def test_a_promoter_server_edits_nothing(own_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_AUDIENCE", "promoter")
     at = enclave_page(negotiating())
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in at.expander] + [t.label for t in at.toggle]
     assert "编辑这个要素" not in labels and "新增要素" not in labels
+
+
+def test_the_add_form_and_its_drawing_map_are_built_only_when_asked_for(own_store: Path) -> None:
+    at = enclave_page(None)
+    way = "enclave:edit:add:enclave_projects:shape:way"
+    assert "新增要素" in [t.label for t in at.toggle]
+    assert way not in [r.key for r in at.radio]  # no form, no map sent with every run
+    at.toggle(key="enclave:edit:add:open").set_value(True).run()
+    assert at.radio(key=way).value == "map"
 
 
 def test_a_feature_moved_to_another_township_takes_that_townships_code_and_name(
