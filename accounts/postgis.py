@@ -7,8 +7,7 @@ never creates anything here; `PostgisAccountStore` refuses to start without the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import psycopg
@@ -17,7 +16,7 @@ from psycopg import sql
 from accounts.records import EVENTS
 from accounts.sql import SqlAccountStore, utc
 from geo.errors import DataError
-from geo.postgis import redacted
+from geo.postgis import connected, redacted
 
 __all__ = ["TABLES", "PostgisAccountStore", "prepare"]
 
@@ -123,15 +122,8 @@ class PostgisAccountStore(SqlAccountStore):
         assert isinstance(value, datetime)
         return value.astimezone(UTC)
 
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
-        """A connection (closed afterwards); DataError naming the database if none can be made."""
-        try:
-            connection = psycopg.connect(self.url, connect_timeout=10, autocommit=True)
-        except psycopg.OperationalError as error:
-            raise DataError(self.name, f"cannot connect to the database ({error})") from error
-        with connection:
-            yield connection
+    def _connection(self) -> AbstractContextManager[psycopg.Connection]:
+        return connected(self.url, self.name)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,8 +7,8 @@ duplicates.  Visit points are PostGIS geometries (EPSG:4326) with a spatial inde
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC
 
 import pandas as pd
@@ -24,7 +24,7 @@ from fieldwork.visits import (
     typed_frame,
 )
 from geo.errors import DataError
-from geo.postgis import place, redacted
+from geo.postgis import connected, place, redacted
 
 __all__ = ["PostgisVisitStore"]
 
@@ -158,15 +158,8 @@ class PostgisVisitStore:
         with self._connection() as connection:
             return connection.execute(query, parameters).fetchall()
 
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
-        """A connection (closed afterwards); DataError naming the database if none can be made."""
-        try:
-            connection = psycopg.connect(self.url, connect_timeout=10, autocommit=True)
-        except psycopg.OperationalError as error:
-            raise DataError(self.name, f"cannot connect to the database ({error})") from error
-        with connection:
-            yield connection
+    def _connection(self) -> AbstractContextManager[psycopg.Connection]:
+        return connected(self.url, self.name)
 
 
 def _missing_columns(connection: psycopg.Connection) -> list[str]:

@@ -7,7 +7,8 @@ extended WKB, attributes as text, integers or doubles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import geopandas as gpd
 import numpy as np
@@ -17,9 +18,11 @@ import shapely
 from psycopg import sql
 
 from geo.crs import METRIC_CRS, SQUARE_METRES_PER_MU
+from geo.errors import DataError
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "connected",
     "read_layer",
     "redacted",
     "rollup_sql",
@@ -31,6 +34,18 @@ __all__ = [
 DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 GEOMETRY_COLUMN = "geom"
 _METRIC_SRID = int(METRIC_CRS.split(":")[1])
+
+
+@contextmanager
+def connected(url: str, name: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to `url` (closed afterwards); DataError naming `name` if none
+    can be made within 10 s."""
+    try:
+        connection = psycopg.connect(url, connect_timeout=10, autocommit=True)
+    except psycopg.OperationalError as error:
+        raise DataError(name, f"cannot connect to the database ({error})") from error
+    with connection:
+        yield connection
 
 
 def redacted(url: str) -> str:
