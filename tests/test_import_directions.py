@@ -1,6 +1,6 @@
 """Arrows point down: each package imports only the packages below it (read from the source).
 
-geo ← store ← layers ← maps ← share;  documents ← share, fieldwork;  geo ← accounts ← ui ← views;  only pages (and
+geo ← store ← layers ← planning ← share;  layers ← maps ← share;  documents ← planning, share, fieldwork;  geo ← accounts ← ui ← views;  only pages (and
 tests) import views.
 Streamlit only in ui/, views/ and app.py.
 """
@@ -19,6 +19,7 @@ PROJECT = {
     "layers",
     "maps",
     "documents",
+    "planning",
     "share",
     "fieldwork",
     "accounts",
@@ -33,23 +34,45 @@ ALLOWED = {
     "documents": set(),
     "layers": {"geo", "store"},
     "maps": {"geo", "layers"},
-    "share": {"geo", "store", "layers", "maps", "documents"},
+    "planning": {"geo", "store", "layers", "documents"},
+    "share": {"geo", "store", "layers", "maps", "documents", "planning"},
     "fieldwork": {"geo", "store", "layers", "documents", "accounts"},
     "accounts": {"geo"},
-    "ui": {"geo", "store", "layers", "maps", "documents", "share", "fieldwork", "accounts"},
+    "ui": {
+        "geo",
+        "store",
+        "layers",
+        "maps",
+        "documents",
+        "planning",
+        "share",
+        "fieldwork",
+        "accounts",
+    },
     "views": {
         "geo",
         "store",
         "layers",
         "maps",
         "documents",
+        "planning",
         "share",
         "fieldwork",
         "accounts",
         "ui",
     },
 }
-NO_STREAMLIT = {"geo", "store", "documents", "layers", "maps", "share", "fieldwork", "accounts"}
+NO_STREAMLIT = {
+    "geo",
+    "store",
+    "documents",
+    "layers",
+    "planning",
+    "maps",
+    "share",
+    "fieldwork",
+    "accounts",
+}
 
 
 def _imports(path: Path) -> set[str]:
