@@ -9,16 +9,15 @@ gives folium's Draw layer, which this control keeps); `drawn_geometry` reads tha
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 
 import folium
 import shapely
 from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.drawn_geojson import CHINA_LAT, CHINA_LON, MAX_VERTICES, drawn_shape
 from layers.spec import GEOMETRY_KINDS
 from maps.assets import LOCAL_ASSETS, STATIC_URL
 from maps.parts import FitBounds
@@ -27,14 +26,13 @@ __all__ = [
     "CHINA_LAT",
     "CHINA_LON",
     "MAX_VERTICES",
+    "STUDY_TOOLS",
     "DrawingTools",
     "add_drawing_tools",
+    "add_study_tools",
     "drawn_geometry",
 ]
 
-CHINA_LON = (73.0, 136.0)
-CHINA_LAT = (3.0, 54.0)
-MAX_VERTICES = 10_000
 # A point (or a tiny shape) is shown with at least this much around it (degrees, ~300 m).
 MIN_VIEW_SPAN_DEG = 0.003
 
@@ -45,11 +43,12 @@ _GEOJSON_TYPES = {
     "line": ("LineString", "MultiLineString"),
     "polygon": ("Polygon", "MultiPolygon"),
 }
-# How deep each type nests its positions ([x, y] is depth 0).
-_DEPTH = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 # Leaflet's marker icons (copied with leaflet.js by the Makefile), relative to STATIC_URL.
 LEAFLET_IMAGES = "leaflet/images"
 _STYLE = {"color": "#e6550d", "weight": 3, "fillOpacity": 0.2}
+# A page map's study tools: an area to count (polygon, rectangle, circle) or a line to measure.
+STUDY_TOOLS = ("polygon", "rectangle", "circle", "polyline")
+_STUDY_STYLE = {"color": "#d81b60", "weight": 3, "fillOpacity": 0.08, "dashArray": "6 4"}
 
 # Leaflet.draw's texts (merged into its L.drawLocal), for the tools the control offers.
 _TEXTS: dict[str, dict] = {
@@ -59,10 +58,19 @@ _TEXTS: dict[str, dict] = {
                 "actions": {"title": "取消绘制", "text": "取消"},
                 "finish": {"title": "完成绘制", "text": "完成"},
                 "undo": {"title": "删除最后画的点", "text": "删除最后一点"},
-                "buttons": {"polyline": "画线", "polygon": "画面", "marker": "放置点"},
+                "buttons": {
+                    "polyline": "画线",
+                    "polygon": "画面",
+                    "marker": "放置点",
+                    "rectangle": "画矩形",
+                    "circle": "画圆",
+                },
             },
             "handlers": {
                 "marker": {"tooltip": {"start": "单击地图放置点。"}},
+                "rectangle": {"tooltip": {"start": "按住鼠标拖动画矩形。"}},
+                "circle": {"tooltip": {"start": "按住鼠标拖动画圆。"}, "radius": "半径"},
+                "simpleshape": {"tooltip": {"end": "松开鼠标完成。"}},
                 "polygon": {
                     "tooltip": {
                         "start": "单击开始画面。",
@@ -115,10 +123,18 @@ _TEXTS: dict[str, dict] = {
                     "polyline": "Draw a line",
                     "polygon": "Draw a polygon",
                     "marker": "Place a point",
+                    "rectangle": "Draw a rectangle",
+                    "circle": "Draw a circle",
                 },
             },
             "handlers": {
                 "marker": {"tooltip": {"start": "Click the map to place the point."}},
+                "rectangle": {"tooltip": {"start": "Click and drag to draw a rectangle."}},
+                "circle": {
+                    "tooltip": {"start": "Click and drag to draw a circle."},
+                    "radius": "Radius",
+                },
+                "simpleshape": {"tooltip": {"end": "Release the mouse to finish."}},
                 "polygon": {
                     "tooltip": {
                         "start": "Click to start drawing the polygon.",
@@ -165,7 +181,8 @@ _TEXTS: dict[str, dict] = {
 
 
 class DrawingTools(JSCSSMixin, MacroElement):
-    """Leaflet.draw's toolbar for one geometry kind, with an edit layer holding at most one feature.
+    """Leaflet.draw's toolbar offering `tools` (Leaflet.draw's names: marker, polyline, polygon,
+    rectangle, circle), with an edit layer holding at most one feature.
 
     Named like folium's Draw (``drawnItems_<name>``), so streamlit-folium finds its edit layer.
     """
@@ -215,8 +232,17 @@ var {{ this.get_name() }} = (function(map, items) {
     });
     // streamlit-folium reads `event.layer` (as for draw:created) for last_active_drawing; an edit
     // carries only `event.layers`. These listeners run before streamlit-folium's, added later.
+    // It writes a circle's radius into its GeoJSON only when the circle is drawn: an edited
+    // circle gets its new radius here.
     map.on(L.Draw.Event.EDITED, function(event) {
-        if (!event.layer) event.layers.eachLayer(function(layer) { event.layer = layer; });
+        event.layers.eachLayer(function(layer) {
+            if (layer instanceof L.Circle) {
+                layer.feature = layer.feature || {type: "Feature", properties: {}};
+                layer.feature.properties = layer.feature.properties || {};
+                layer.feature.properties.radius = layer.getRadius();
+            }
+            if (!event.layer) event.layer = layer;
+        });
     });
     return control;
 })({{ this._parent.get_name() }}, drawnItems_{{ this.get_name() }});
@@ -224,28 +250,38 @@ var {{ this.get_name() }} = (function(map, items) {
 """
     )
 
-    def __init__(self, geometry_kind: str, editable: dict | None, lang: str) -> None:
+    def __init__(
+        self,
+        tools: Sequence[str],
+        editable: dict | None,
+        lang: str,
+        *,
+        style: dict | None = None,
+    ) -> None:
         super().__init__()
         self._name = "DrawControl"
         self.default_js = [("leaflet_draw_js", f"{STATIC_URL}/{LOCAL_ASSETS['leaflet_draw_js']}")]
         self.default_css = [
             ("leaflet_draw_css", f"{STATIC_URL}/{LOCAL_ASSETS['leaflet_draw_css']}")
         ]
-        tool = _TOOLS[geometry_kind]
+        style = style or _STYLE
         options: dict[str, object] = {
             name: False for name in (*_TOOLS.values(), "rectangle", "circle", "circlemarker")
         }
-        if tool == "marker":
-            options[tool] = {"repeatMode": False}
-        else:
-            options[tool] = {
-                "shapeOptions": _STYLE,
-                "allowIntersection": False,
-                "showArea": False,
-                "showLength": False,
-            }
+        for tool in tools:
+            if tool == "marker":
+                options[tool] = {"repeatMode": False}
+            elif tool == "circle":  # its radius is shown while drawing, in metres
+                options[tool] = {"shapeOptions": style, "showRadius": True, "metric": True}
+            else:  # areas and lengths are measured by the server, in the metric CRS
+                options[tool] = {
+                    "shapeOptions": style,
+                    "allowIntersection": False,
+                    "showArea": False,
+                    "showLength": False,
+                }
         self.draw_json = json.dumps(options)
-        self.style_json = json.dumps(_STYLE)
+        self.style_json = json.dumps(style)
         texts = json.dumps(_TEXTS["en" if lang == "en" else "zh"], ensure_ascii=False)
         self.texts_json = texts.replace("</", "<\\/")  # no "</script" inside the script
         self.editable_json = json.dumps(editable)
@@ -267,9 +303,15 @@ def add_drawing_tools(
     if editable is not None:
         feature = json.loads(shapely.to_geojson(editable))
         _checked(feature, geometry_kind)
-    DrawingTools(geometry_kind, feature, lang).add_to(fmap)
+    DrawingTools((_TOOLS[geometry_kind],), feature, lang).add_to(fmap)
     if editable is not None:
         FitBounds(_view_bounds(editable.bounds)).add_to(fmap)
+
+
+def add_study_tools(fmap: folium.Map, lang: str) -> None:
+    """Add the toolbar a planner draws a study area (polygon, rectangle, circle) or a line to
+    measure with; what is drawn reaches the server as coordinates (planning.area reads it)."""
+    DrawingTools(STUDY_TOOLS, None, lang, style=_STUDY_STYLE).add_to(fmap)
 
 
 def drawn_geometry(returned: dict | None, geometry_kind: str) -> BaseGeometry | None:
@@ -302,67 +344,18 @@ def drawn_geometry(returned: dict | None, geometry_kind: str) -> BaseGeometry | 
 
 
 def _checked(geometry: object, kind: str) -> BaseGeometry:
-    """`geometry` (a GeoJSON geometry dict) as a 2-D shapely geometry, or ValueError."""
+    """`geometry` (a GeoJSON geometry dict) as a valid 2-D shapely geometry of a `kind`
+    layer's types, or ValueError (geo.drawn_geojson checks the positions)."""
     if not isinstance(geometry, dict) or not isinstance(geometry.get("type"), str):
         raise ValueError("the drawn feature has no GeoJSON geometry")
     kind_types = _GEOJSON_TYPES[kind]
     if geometry["type"] not in kind_types:
         raise ValueError(f"a {kind} layer takes {' or '.join(kind_types)}, not {geometry['type']}")
-    positions = _positions(geometry.get("coordinates"), _DEPTH[geometry["type"]])
-    if not positions:
-        raise ValueError(f"the drawn {geometry['type']} has no coordinates")
-    if len(positions) > MAX_VERTICES:
-        raise ValueError(
-            f"the drawn {geometry['type']} has {len(positions):,} vertices, more than {MAX_VERTICES:,}"
-        )
-    for position in positions:
-        _check_position(position)
-    try:
-        result = shapely.force_2d(shape(geometry))
-    except (ValueError, TypeError, shapely.errors.ShapelyError) as error:
-        raise ValueError(f"the drawn {geometry['type']} is not a valid geometry: {error}") from None
-    if result.is_empty:
-        raise ValueError(f"the drawn {geometry['type']} is empty")
+    result = drawn_shape(geometry)
     if not result.is_valid:
         reason = shapely.is_valid_reason(result)
         raise ValueError(f"the drawn {geometry['type']} is not a valid geometry: {reason}")
     return result
-
-
-def _positions(coordinates: object, depth: int) -> list[Sequence]:
-    """Every [x, y] position of GeoJSON `coordinates` nested `depth` lists deep; ValueError if
-    they nest otherwise (or hold more than MAX_VERTICES, before reading further)."""
-    if depth == 0:
-        return [coordinates]
-    if not isinstance(coordinates, list):
-        raise ValueError("the drawn geometry's coordinates are not nested lists")
-    positions: list[Sequence] = []
-    for part in coordinates:
-        positions += _positions(part, depth - 1)
-        if len(positions) > MAX_VERTICES:
-            break
-    return positions
-
-
-def _check_position(position: object) -> None:
-    if (
-        not isinstance(position, list)
-        or len(position) not in (2, 3)
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
-    ):
-        raise ValueError(f"a drawn position is not a pair of numbers: {str(position)[:60]}")
-    try:
-        values = [float(v) for v in position]
-    except OverflowError:  # an int too large for a float
-        values = [math.inf]
-    if not all(math.isfinite(v) for v in values):
-        raise ValueError(f"a drawn position is not finite: {str(position)[:60]}")
-    lon, lat = values[0], values[1]
-    if not (CHINA_LON[0] <= lon <= CHINA_LON[1] and CHINA_LAT[0] <= lat <= CHINA_LAT[1]):
-        raise ValueError(
-            f"the drawn position ({lon}, {lat}) lies outside China "
-            f"(longitude {CHINA_LON[0]:g}–{CHINA_LON[1]:g}, latitude {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g})"
-        )
 
 
 def _view_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
