@@ -34,8 +34,10 @@ __all__ = [
     "refine",
     "rollup_notes",
     "stage_pipeline",
+    "totals_options",
     "township_rollup",
     "township_series",
+    "zone_total",
 ]
 
 # Layers that frame the map rather than count as programmes in a roll-up.
@@ -294,24 +296,28 @@ def _rollup_rows(per_zone) -> pd.DataFrame:
     for spec in LAYERS:
         if spec.key in CONTEXT_LAYERS or not spec.totals:
             continue
-        table = per_zone(
-            spec,
-            zone_key="code",
-            sum_fields=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
-            count_where=[
-                (f"where_{t.key}", t.field, t.equals)
-                for t in spec.totals
-                if t.op in ("count_where", "share_where")
-            ],
-            distinct=tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
-        )
+        table = per_zone(spec, zone_key="code", **totals_options(spec))
         for code in codes:
             for total in spec.totals:
-                rows.append(_rollup_row(code, spec.key, total, _zone_total(total, table.loc[code])))
+                rows.append(_rollup_row(code, spec.key, total, zone_total(total, table.loc[code])))
     return pd.DataFrame(rows)
 
 
-def _zone_total(total: Total, zone: pd.Series) -> float:
+def totals_options(spec: LayerSpec) -> dict:
+    """The options (sum_fields, count_where, distinct) a per-zone roll-up needs for the spec's
+    totals: geo.stats.rollup_by_zone, geo.postgis.rollup_sql and geo.area_stats.rollup_in_area."""
+    return {
+        "sum_fields": tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "sum")),
+        "count_where": [
+            (f"where_{t.key}", t.field, t.equals)
+            for t in spec.totals
+            if t.op in ("count_where", "share_where")
+        ],
+        "distinct": tuple(dict.fromkeys(t.field for t in spec.totals if t.op == "distinct")),
+    }
+
+
+def zone_total(total: Total, zone: pd.Series) -> float:
     """A total's value in one zone from a per-zone roll-up's columns, in the total's unit."""
     if total.op == "share_where":  # a rate of the zone's features (0 where it has none)
         count = float(zone["count"])
