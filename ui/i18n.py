@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ui.i18n_signin import SIGNIN_TEXT
 from ui.i18n_store import STORE_TEXT
+from ui.i18n_tools import TOOLS_TEXT
 
 __all__ = ["LANGUAGES", "text"]
 
@@ -377,6 +378,7 @@ _TEXT = {
 
 _TEXT.update(STORE_TEXT)
 _TEXT.update(SIGNIN_TEXT)
+_TEXT.update(TOOLS_TEXT)
 
 
 def text(key: str, lang: str, **values: object) -> str:

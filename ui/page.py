@@ -40,8 +40,11 @@ from ui.page_spec import (
 )
 from ui.page_timeline import render_timeline
 from ui.panel import render_panel
+from ui.planner_tools import PageView, render_planner_tools
 from ui.share_panel import render_share
 from ui.state import current_lang
+from ui.study_panel import render_study_panel, render_study_return
+from ui.uploads_state import uploaded_keys
 from ui.view_date import dated
 
 __all__ = [
@@ -88,12 +91,14 @@ def render_map_page(page: MapPage) -> None:
     with map_column:
         draw_map(page, lang, township, categories, refinements)
     with panel_column:  # the click position, if a click chose the selection, comes with it
-        render_panel(
-            st.session_state.get(state_key(page, "selection")),
-            lang,
-            key_prefix=page.key,
-            rollup_note=rollup_scope(page, lang, scope),
-        )
+        if not render_study_panel(page, lang, (*page.layers, *uploaded_keys())):
+            render_study_return(page, lang)
+            render_panel(
+                st.session_state.get(state_key(page, "selection")),
+                lang,
+                key_prefix=page.key,
+                rollup_note=rollup_scope(page, lang, scope),
+            )
     # Full width below the map and panel: a form of a dozen fields and a map to draw on.
     render_feature_editor(
         st.session_state.get(state_key(page, "selection")),
@@ -101,6 +106,7 @@ def render_map_page(page: MapPage) -> None:
         lang,
         key_prefix=page.key,
     )
+    render_planner_tools(page, lang, PageView(township, categories, refinements, frames))
     render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
     if page.share_sites:

@@ -14,6 +14,8 @@ from geo.offsets import WGS84, convert
 from layers import data_version, get_layer, is_layer, load_layer
 from layers.figures import CONTEXT_LAYERS, Refinements
 from maps.basemaps import BASEMAPS, add_basemap
+from maps.drawing import add_study_tools
+from maps.layer_state import LayerStateReporter
 from maps.parts import (
     FEATURE_ID_PROPERTY,
     FEATURE_LAYER_PROPERTY,
@@ -28,9 +30,15 @@ from ui.folium_view import RenderedMap, render_map, show_map
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
 from ui.state import current_basemap
+from ui.study_area import apply_drawing
 from ui.uploads_state import uploaded_keys
 
 __all__ = ["apply_click", "draw_map", "draw_page_map", "page_map"]
+
+# What the map sends back: a click (the feature's properties and where), and with the study
+# tools the shapes drawn, the view's bounds and the layers switched on.
+_CLICK_OBJECTS = ("last_active_drawing", "last_object_clicked")
+_STUDY_OBJECTS = ("all_drawings", "bounds", "selected_layers")
 
 
 def page_map(
@@ -44,9 +52,11 @@ def page_map(
     uploaded: tuple[str, ...] = (),
     *,
     large_legend: bool = False,
+    study_tools: bool = True,
 ) -> folium.Map:
     """The page's map, built once per choice of language, basemap, filters and uploaded layers
-    (with a `large_legend` for a big screen)."""
+    (with a `large_legend` for a big screen), with the planner's drawing tools unless
+    `study_tools` is off (the presentation view)."""
     datum = BASEMAPS[basemap_key].datum
     frames = filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
@@ -54,10 +64,11 @@ def page_map(
     context = [get_layer(key) for key in CONTEXT_LAYERS]
     layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
     layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
+    switchable = []  # (layer key, its group): which are on is reported with the map's value
     for key, frame in frames.items():
-        layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum).add_to(
-            fmap
-        )
+        group = layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum)
+        group.add_to(fmap)
+        switchable.append((key, group))
     if page.sized_by:
         layer, field = page.sized_by
         proportional_group(get_layer(layer), frames[layer], field, lang, datum=datum).add_to(fmap)
@@ -69,12 +80,17 @@ def page_map(
         outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
         extra_legend.append((emphasis.color, emphasis.label(lang)))
     for key in uploaded:  # the user's own data, added on the data page, answers clicks too
-        layer_group(get_layer(key), load_layer(key), lang, datum=datum).add_to(fmap)
+        group = layer_group(get_layer(key), load_layer(key), lang, datum=datum)
+        group.add_to(fmap)
+        switchable.append((key, group))
     # The outline is drawn on top for context but lets clicks through to what lies beneath.
     district = layer_group(
         get_layer("district"), load_layer("district"), lang, datum=datum, interactive=False
     )
     district.add_to(fmap)
+    LayerStateReporter(switchable).add_to(fmap)
+    if study_tools:
+        add_study_tools(fmap, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
     styled = [*context[1:2], *(get_layer(key) for key in (*page.layers, *uploaded))]
     legend(styled, lang, extra=extra_legend, large=large_legend).add_to(fmap)
@@ -103,7 +119,15 @@ def draw_page_map(
         else ()
     )
     return draw_map(
-        page, lang, ALL, categories, (), height=height, selectable=selectable, large_legend=True
+        page,
+        lang,
+        ALL,
+        categories,
+        (),
+        height=height,
+        selectable=selectable,
+        large_legend=True,
+        study_tools=False,
     )
 
 
@@ -117,14 +141,19 @@ def draw_map(
     height: int = MAP_HEIGHT_PX,
     selectable: tuple[str, ...] | None = None,
     large_legend: bool = False,
+    study_tools: bool = True,
 ) -> tuple[float, float] | None:
     """Draw the map with the current selection highlighted. Returns the clicked lon/lat (WGS-84).
 
-    A click selects a feature of any layer, or only of the `selectable` layers when given."""
+    A click selects a feature of any layer, or only of the `selectable` layers when given. With
+    `study_tools` the map offers the planner's drawing tools, and returns what is drawn, its
+    view and the layers switched on (read by ui.study_area and the print tool)."""
     basemap, tile_url = current_basemap()
     # The component's value reaches session state before this run: a new click becomes the
     # selection first, so the highlight drawn below is already the clicked feature's.
     clicked = apply_click(page, selectable)
+    if study_tools:
+        apply_drawing(page, basemap.datum)
     rendered = rendered_page_map(
         page,
         lang,
@@ -135,6 +164,7 @@ def draw_map(
         refinements,
         uploaded_keys(),
         large_legend=large_legend,
+        study_tools=study_tools,
         version=data_version(),
     )
     selection: Selection | None = st.session_state.get(state_key(page, "selection"))
@@ -143,7 +173,7 @@ def draw_map(
         rendered,
         key=state_key(page, "map"),
         height=height,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        returned_objects=[*_CLICK_OBJECTS, *(_STUDY_OBJECTS if study_tools else ())],
         feature_group=_highlight(selection, basemap.datum),
         center=center,
         zoom=zoom,
@@ -163,6 +193,7 @@ def rendered_page_map(
     uploaded: tuple[str, ...] = (),
     *,
     large_legend: bool = False,
+    study_tools: bool = True,
     version: tuple = (),
 ) -> RenderedMap:
     """The page's map rendered once per choice of language, basemap, filters and uploads, and
@@ -177,6 +208,7 @@ def rendered_page_map(
         refinements,
         uploaded,
         large_legend=large_legend,
+        study_tools=study_tools,
     )
     return render_map(built)
 

@@ -23,7 +23,7 @@ from ui.feature_history import render_feature_history
 from ui.i18n import text
 from ui.view_date import dated
 
-__all__ = ["PANEL_CLASS", "Selection", "render_panel"]
+__all__ = ["PANEL_CLASS", "Selection", "figures_html", "render_panel", "table_downloads"]
 
 PANEL_CLASS = "atlas-panel"
 # Looks like Streamlit's own subheader and table (colours inherited, so in either theme).
@@ -78,19 +78,24 @@ def render_panel(
     except KeyError:  # not there on the date being viewed (not yet added, or retired)
         st.info(text("panel_absent", lang))
         return
-    shown = table.assign(value=table["value"].map(_format_value))
-    # A plain table (not a canvas grid): readable by screen readers, copyable, and testable.
-    names = _column_names(lang, table)
-    group = names.get("layer")
     if rollup_note and selection.layer == "townships":  # what a roll-up covers under filters
         notes = [*notes, rollup_note]
-    st.html(_panel_html(title, shown.rename(columns=names), notes, group=group))
+    st.html(figures_html(title, table, notes, lang))
     if downloads:
-        _downloads(title, table, lang, key_prefix)
+        table_downloads(title, table, lang, key_prefix)
     render_feature_history(selection.layer, selection.uid, lang)  # only for who may see it
 
 
-def _downloads(title: str, table: pd.DataFrame, lang: str, key_prefix: str) -> None:
+def figures_html(title: str, table: pd.DataFrame, notes: list[str], lang: str) -> str:
+    """A figures table (label, value, unit; grouped by layer when it has a layer column) as
+    the panel shows it: a plain, escaped table, readable by screen readers, copyable, testable."""
+    shown = table.assign(value=table["value"].map(_format_value))
+    names = _column_names(lang, table)
+    return _panel_html(title, shown.rename(columns=names), notes, group=names.get("layer"))
+
+
+def table_downloads(title: str, table: pd.DataFrame, lang: str, key_prefix: str) -> None:
+    """CSV and XLSX buttons for a figures table, named after `title` (and the date viewed)."""
     columns = st.columns(len(TABLE_FORMATS))
     base = dated(f"{title}-{text('statistics', lang)}")
     labelled = table.rename(columns=_column_names(lang, table))
