@@ -22,8 +22,10 @@ from geo.postgis import DATABASE_URL_ENV
 from geo.stats import summarise
 from layers import (
     aixin_base,
+    basic_farmland,
     closed_communities,
     district,
+    eco_redline,
     employers,
     enclave_projects,
     exit_std,
@@ -40,6 +42,7 @@ from layers import (
     river,
     sweet_potato,
     townships,
+    urban_boundary,
     villages,
     welfare_posts,
     workers,
@@ -109,6 +112,9 @@ LAYERS: tuple[LayerSpec, ...] = (
     workshops.LAYER,
     workers.LAYER,
     exit_std.LAYER,
+    urban_boundary.LAYER,
+    eco_redline.LAYER,
+    basic_farmland.LAYER,
 )
 REGISTRY: dict[str, LayerSpec] = {spec.key: spec for spec in LAYERS}
 if len(REGISTRY) != len(LAYERS):
@@ -171,8 +177,10 @@ def _opened_store(url: str | None, path: str, data_dir: str) -> LayerStore:
     try:
         if store.is_empty():
             _seed(store, Path(data_dir))
-        elif isinstance(store, GeoPackageStore):
-            store.upgrade()  # a file made by an earlier version of the atlas
+        else:
+            if isinstance(store, GeoPackageStore):
+                store.upgrade()  # a file made by an earlier version of the atlas
+            _add_new_layers(store, Path(data_dir))
         _check_schemas(store)
     except StoreError as error:
         raise DataError(store.name, str(error)) from error
@@ -185,6 +193,14 @@ def _seed(store: LayerStore, data_dir: Path) -> None:
     except StoreError:
         if store.is_empty():
             raise  # not another process seeding at the same moment: a real failure
+
+
+def _add_new_layers(store: LayerStore, data_dir: Path) -> None:
+    """Layers registered since the store was seeded join it from the shipped data."""
+    heads = store.heads()
+    missing = tuple(spec for spec in LAYERS if spec.key not in heads)
+    if missing:
+        store.add_layers(seed_layers(missing, data_dir), author=SEED_AUTHOR)
 
 
 def _check_schemas(store: LayerStore) -> None:

@@ -161,6 +161,10 @@ class LayerStore(Protocol):
     def seed(self, layers: list[SeedLayer], *, author: str) -> None:
         """Load every layer into an empty store, as version 1; StoreError if not empty."""
 
+    def add_layers(self, layers: list[SeedLayer], *, author: str) -> list[str]:
+        """Load the layers the store does not hold yet (added to the atlas after the store was
+        seeded), each as its version 1; the keys added. Layers it holds are left as they are."""
+
     def heads(self) -> dict[str, int]:
         """Each layer's latest version number (changes whenever the layer does)."""
 

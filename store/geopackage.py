@@ -9,6 +9,7 @@ refuse any UPDATE or DELETE on them, whoever tries.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import sqlite3
@@ -202,6 +203,28 @@ class GeoPackageStore(VersionedStore):
         finally:
             partial.unlink(missing_ok=True)
 
+    def add_layers(self, layers: list[SeedLayer], *, author: str) -> list[str]:
+        """Add the layers the file lacks, under a lock file (two processes starting at once
+        add them once): GDAL makes the tables, then one transaction loads them."""
+        with _locked(self.path.with_name(f".{self.path.name}.lock")):
+            held = self.heads()
+            new = [layer for layer in layers if layer.schema.key not in held]
+            if not new:
+                return []
+            for layer in new:
+                create_tables(self.path, layer.schema, overwrite=True)
+            with closing(self._connect()) as connection:
+                connection.executescript("".join(layer_indexes(layer.schema) for layer in new))
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    for layer in new:
+                        seed_layer(connection, layer, author, self._now())
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        return [layer.schema.key for layer in new]
+
     @contextmanager
     def _write(self) -> Iterator[_Writer]:
         with closing(self._connect()) as connection:
@@ -265,3 +288,14 @@ class _Writer:
         self._db.execute(
             "UPDATE atlas_layers SET head = ? WHERE key = ?", (version.number, version.layer)
         )
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (made if missing) for the block: other processes wait."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

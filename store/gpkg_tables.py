@@ -96,8 +96,9 @@ def _utc_text(value: dt.datetime) -> str:
 # --- table layout ----------------------------------------------------------------------------
 
 
-def create_tables(path: Path, schema: LayerSchema) -> None:
-    """The layer's current and history tables, made by GDAL so QGIS reads them as layers."""
+def create_tables(path: Path, schema: LayerSchema, *, overwrite: bool = False) -> None:
+    """The layer's current and history tables, made by GDAL so QGIS reads them as layers
+    (`overwrite`: replacing tables of the same name, left by an interrupted attempt)."""
     columns = {name: pd.Series([], dtype=_DTYPES[kind]) for name, kind in schema.fields}
     history = {**columns, **{n: pd.Series([], dtype=d) for n, d in _HISTORY_COLUMNS.items()}}
     for table, data in ((schema.key, columns), (history_table(schema.key), history)):
@@ -108,7 +109,12 @@ def create_tables(path: Path, schema: LayerSchema) -> None:
             layer=table,
             driver="GPKG",
             geometry_type=_GEOMETRY_TYPES[schema.geometry],
-            layer_options={"SPATIAL_INDEX": "NO", "FID": "fid", "GEOMETRY_NAME": "geom"},
+            layer_options={
+                "SPATIAL_INDEX": "NO",
+                "FID": "fid",
+                "GEOMETRY_NAME": "geom",
+                **({"OVERWRITE": "YES"} if overwrite else {}),
+            },
         )
 
 

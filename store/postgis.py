@@ -167,6 +167,26 @@ class PostgisStore(VersionedStore):
             except psycopg.Error as error:
                 raise StoreError(f"{self.name}: the layers were not seeded ({error})") from error
 
+    def add_layers(self, layers: list[SeedLayer], *, author: str) -> list[str]:
+        """Add the layers the database lacks in one transaction under the seeding lock (a
+        second process waits, then finds them there). Needs the tables' owner: the app's role
+        may not create tables, so the shared set-up adds them (scripts/shared/database.py)."""
+        with self._connection() as connection:
+            try:
+                with connection.transaction():
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK,))
+                    held = {row[0] for row in connection.execute("SELECT key FROM atlas_layers")}
+                    new = [layer for layer in layers if layer.schema.key not in held]
+                    for layer in new:
+                        seed_layer(connection, layer, author, self._now())
+            except psycopg.Error as error:
+                keys = ", ".join(layer.schema.key for layer in layers)
+                raise StoreError(
+                    f"{self.name}: layers {keys} were not added ({error}); new layers are"
+                    " added by the tables' owner: run the shared set-up again"
+                ) from error
+        return [layer.schema.key for layer in new]
+
     @contextmanager
     def _write(self) -> Iterator[_Writer]:
         with self._connection() as connection:

@@ -8,6 +8,7 @@ from geo.crs import DISPLAY_CRS, METRIC_CRS
 from geo.io import read_vector
 from layers.report import published_figures
 from scripts.sample_data.common import SOURCES
+from scripts.sample_data.constraints import constraint_layers
 from scripts.sample_data.enclave import enclave_projects_layer
 from scripts.sample_data.jobs import jobs_layers
 from scripts.sample_data.night import night_economy_layers
@@ -27,8 +28,8 @@ from scripts.sample_data.poverty import (
 )
 from scripts.sample_data.renovation import closed_communities_layer
 
-# The survey-style layer: stored as planning bureaus deliver data (GK CM 120°E, GBK, no .cpg).
-SURVEY_LAYER = "closed_communities"
+# The survey-style layers: stored as planning bureaus deliver data (GK CM 120°E, GBK, no .cpg).
+SURVEY_LAYERS = ("closed_communities", "basic_farmland", "eco_redline", "urban_boundary")
 
 
 def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
@@ -42,6 +43,7 @@ def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
     villages = villages_layer(townships)
     households = households_layer(figures, townships, villages)
     park_parts = park_layers(figures, townships, villages)
+    enclave = enclave_projects_layer(figures, townships)
     layers = {
         "district": district_layer(outline),
         "townships": townships_layer(townships),
@@ -54,14 +56,22 @@ def build_layers() -> dict[str, tuple[gpd.GeoDataFrame, dict]]:
         **park_parts,
         "sweet_potato": sweet_potato_layer(figures, townships, villages),
         "aixin_base": aixin_base_layer(figures, townships, villages),
-        "enclave_projects": enclave_projects_layer(figures, townships),
+        "enclave_projects": enclave,
         **night_economy_layers(river),
         "closed_communities": closed_communities_layer(figures, townships),
         **jobs_layers(figures, townships, villages, households),
+        **constraint_layers(
+            townships,
+            outline,
+            river,
+            enclave,
+            park_parts["park_sites"],
+            park_parts["industrial_park"],
+        ),
     }
     built = {}
     for key, frame in layers.items():
-        if key == SURVEY_LAYER:
+        if key in SURVEY_LAYERS:
             built[key] = (frame, {"encoding": "GBK", "write_cpg": False})
         else:
             built[key] = (frame.to_crs(DISPLAY_CRS), {"encoding": "UTF-8"})

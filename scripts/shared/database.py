@@ -138,14 +138,19 @@ def _hand_over_to_owner(connection: psycopg.Connection) -> None:
 
 
 def seed_layer_store(url: str, data_dir: Path) -> bool:
-    """Load the shipped layers (and their history) into the store only while it is empty, as
-    the owner; whether they were loaded. A store that holds layers is left as it is."""
-    store = PostgisStore(url)
-    if not store.is_empty():
-        return False
+    """Load the shipped layers (and their history) into the store while it is empty, as the
+    owner, and later the layers registered since; whether any were loaded. Layers the store
+    holds are left as they are."""
     from layers import LAYERS  # the registry, read only when there is something to seed
     from layers.store_seed import SEED_AUTHOR, seed_layers
 
+    store = PostgisStore(url)
+    if not store.is_empty():
+        heads = store.heads()
+        missing = tuple(spec for spec in LAYERS if spec.key not in heads)
+        return bool(missing) and bool(
+            store.add_layers(seed_layers(missing, data_dir), author=SEED_AUTHOR)
+        )
     store.seed(seed_layers(LAYERS, data_dir), author=SEED_AUTHOR)
     return True
 
