@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.crs import SQUARE_METRES_PER_HECTARE, SQUARE_METRES_PER_MU, to_metric
 
@@ -148,20 +149,22 @@ def distances_km(features: gpd.GeoDataFrame, target: gpd.GeoSeries) -> pd.Series
 
 
 def nearest_km(features: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.DataFrame:
-    """For each feature: the index label of the nearest of `targets` and its distance (km)."""
+    """For each feature: the index label of the nearest of `targets` and its distance (km),
+    from the feature's representative point to the nearest point of the target's geometry, in
+    the metric CRS. One STRtree query for all features; of equidistant targets, the first."""
     if targets.empty:
         raise ValueError("nearest target: no targets given")
-    anchors = to_metric(features.geometry).representative_point()
+    anchors = np.asarray(to_metric(features.geometry).representative_point().values, dtype=object)
     candidates = to_metric(targets.geometry)
-    gaps = np.array([candidates.distance(anchor).to_numpy() for anchor in anchors])
-    best = gaps.argmin(axis=1) if len(anchors) else np.array([], dtype=int)
-    return pd.DataFrame(
-        {
-            "target": candidates.index.to_numpy()[best],
-            "km": gaps[np.arange(len(best)), best] / 1000 if len(best) else [],
-        },
-        index=features.index,
-    )
+    tree = shapely.STRtree(np.asarray(candidates.values, dtype=object))
+    (rows, found), gaps = tree.query_nearest(anchors, return_distance=True, all_matches=True)
+    order = np.lexsort((found, rows))  # by feature, then by target: the first of any tie
+    first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]] if len(order) else order
+    target = np.full(len(anchors), None, dtype=object)
+    km = np.full(len(anchors), np.nan)
+    target[rows[first]] = candidates.index.to_numpy()[found[first]]
+    km[rows[first]] = gaps[first] / 1000
+    return pd.DataFrame({"target": target, "km": km}, index=features.index)
 
 
 def coverage_rate(covered: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:
