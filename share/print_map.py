@@ -1,0 +1,194 @@
+"""出图: the map page as shown, printed to a vector PDF (or a 300 dpi PNG of that same PDF),
+and an atlas of the 13 townships with their roll-ups.
+
+The map is drawn in CGCS2000 Gauss-Krüger (EPSG:4549) at a round scale, so its scale bar and
+fraction are true on paper printed at 100 %. No tiles: vector data only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pypdfium2
+import shapely
+from fpdf import FPDF
+from shapely.geometry.base import BaseGeometry
+
+from documents.text import plain_text
+from documents.vector_map import MapFrame, fit_frame
+from geo.crs import DISPLAY_CRS, to_metric
+from share.print_notes import MARGIN, footer, header
+from share.print_page import (
+    PAPERS,
+    Context,
+    draw_inset,
+    draw_legend,
+    draw_map,
+    load_context,
+    metric_frame,
+    new_print,
+    window_for,
+)
+from share.township_pages import atlas_document
+
+__all__ = [
+    "PNG_DPI",
+    "PrintRequest",
+    "pdf_to_png",
+    "print_map",
+    "printed_extent",
+    "printed_features",
+    "township_atlas",
+]
+
+PNG_DPI = 300
+BEIJING = ZoneInfo("Asia/Shanghai")
+_TITLE_LIMIT = 200
+
+
+def _beijing_today() -> dt.date:
+    return dt.datetime.now(BEIJING).date()
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What the map page shows: its title, the layers switched on (bottom to top) with their
+    filtered features (EPSG:4326), the extent, and the paper to print it on."""
+
+    title: str
+    layers: tuple[str, ...]
+    frames: Mapping[str, gpd.GeoDataFrame]
+    bounds: tuple[float, float, float, float] | None
+    paper: str = "A4"
+    orientation: str = "landscape"
+    lang: str = "zh"
+    data_date: dt.date = field(default_factory=_beijing_today)
+    source_note: str = ""
+    highlight: BaseGeometry | None = None
+
+
+def print_map(request: PrintRequest, fmt: str = "pdf") -> bytes:
+    """The page printed as a vector PDF (`fmt` "pdf") or a 300 dpi PNG of that PDF ("png")."""
+    if fmt not in ("pdf", "png"):
+        raise ValueError(f"format '{fmt}' is not pdf or png")
+    context = load_context()
+    layers = _metric_layers(request)
+    pdf = new_print(_title(request), request.paper, request.orientation)
+    pdf.add_page()
+    _map_page(pdf, request, layers, context)
+    document = bytes(pdf.output())
+    return document if fmt == "pdf" else pdf_to_png(document)
+
+
+def printed_features(request: PrintRequest) -> dict[str, int]:
+    """Features of each layer the print draws: those intersecting the printed extent."""
+    view = shapely.box(*printed_extent(request))
+    return {key: int(features.intersects(view).sum()) for key, features in _metric_layers(request)}
+
+
+def printed_extent(request: PrintRequest) -> tuple[float, float, float, float]:
+    """The extent the map frame shows, in EPSG:4549 metres: the request's bounds (or its
+    features' extent) widened to the frame's shape and a round scale."""
+    layers = _metric_layers(request)
+    return _map_frame(_layout(request)[0], request, layers, load_context()).world_bounds
+
+
+def township_atlas(layers: tuple[str, ...], lang: str, data_date: dt.date) -> bytes:
+    """A cover with the district map, then one page per township: its map and its roll-up."""
+    return atlas_document(layers, lang, data_date)
+
+
+def pdf_to_png(document: bytes, page: int = 0) -> bytes:
+    """Page `page` of a PDF rasterised at 300 dpi (pdfium), as PNG bytes."""
+    pdf = pypdfium2.PdfDocument(document)
+    try:
+        sheet = pdf[page]
+        width, height = sheet.get_size()
+        # pdfium rounds pixel sizes up: A4 would be 2481 px wide, not the 2480 of 210 mm at 300
+        # dpi. Scale so both sides come out at their nearest whole pixel count.
+        target = round(width * PNG_DPI / 72), round(height * PNG_DPI / 72)
+        scale = min(target[0] / width, target[1] / height) * (1 - 1e-9)
+        bitmap = sheet.render(scale=scale, fill_color=(255, 255, 255, 255))
+        image = bitmap.to_pil()
+    finally:
+        pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=3)
+    return buffer.getvalue()
+
+
+# --- one page ------------------------------------------------------------------------------
+
+
+def _metric_layers(request: PrintRequest) -> list[tuple[str, gpd.GeoDataFrame]]:
+    return [(key, metric_frame(request.frames.get(key))) for key in request.layers]
+
+
+def _title(request: PrintRequest) -> str:
+    text = plain_text(request.title, _TITLE_LIMIT)
+    if text:
+        return text
+    return "Shuangta Project Atlas" if request.lang == "en" else "双塔区项目地图"
+
+
+def _layout(
+    request: PrintRequest,
+) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float], tuple]:
+    """Boxes (x, y, w, h mm) of the map, the inset and the legend on the page."""
+    short, long = PAPERS[request.paper]
+    width, height = (long, short) if request.orientation == "landscape" else (short, long)
+    top, bottom = MARGIN + 12, height - MARGIN - 10
+    if request.orientation == "landscape":
+        panel = round(width * 0.2)
+        map_box = (MARGIN, top, width - 2 * MARGIN - panel - 4, bottom - top)
+        left = MARGIN + map_box[2] + 4
+        inset = (left, top, panel, panel * 0.62)
+        legend = (left, top + inset[3] + 4, panel, bottom - top - inset[3] - 4)
+    else:
+        map_box = (MARGIN, top, width - 2 * MARGIN, (bottom - top) * 0.7)
+        below = top + map_box[3] + 4
+        inset_w = round(width * 0.3)
+        inset = (MARGIN, below, inset_w, min(inset_w * 0.8, bottom - below))
+        legend = (MARGIN + inset_w + 5, below, width - 2 * MARGIN - inset_w - 5, bottom - below)
+    return map_box, inset, legend
+
+
+def _map_frame(
+    box: tuple[float, float, float, float],
+    request: PrintRequest,
+    layers: list[tuple[str, gpd.GeoDataFrame]],
+    context: Context,
+) -> MapFrame:
+    extent = window_for(request.bounds, [features for _, features in layers], context)
+    return fit_frame(box, extent)
+
+
+def _map_page(
+    pdf: FPDF,
+    request: PrintRequest,
+    layers: list[tuple[str, gpd.GeoDataFrame]],
+    context: Context,
+) -> dict[str, int]:
+    map_box, inset, legend = _layout(request)
+    frame = _map_frame(map_box, request, layers, context)
+    highlight = _metric_shape(request.highlight)
+    header(pdf, _title(request), request.lang)
+    drawn = draw_map(pdf, frame, layers, context, lang=request.lang, highlight=highlight)
+    draw_inset(pdf, inset, context, frame)
+    highlight_label = None
+    if highlight is not None:
+        highlight_label = "Study area" if request.lang == "en" else "研究范围"
+    draw_legend(pdf, legend, request.layers, lang=request.lang, highlight=highlight_label)
+    footer(pdf, request.lang, request.data_date, request.source_note, frame)
+    return drawn
+
+
+def _metric_shape(shape: BaseGeometry | None) -> BaseGeometry | None:
+    if shape is None or shape.is_empty or not shape.is_valid:
+        return None
+    return to_metric(gpd.GeoSeries([shape], crs=DISPLAY_CRS)).iloc[0]
