@@ -147,7 +147,12 @@ def test_a_small_frame_crossing_the_boundary() -> None:
     assert len(nothing.rows) == 0 and nothing.area_m2 == 0
 
 
-@pytest.mark.parametrize("code", ["211302205", "211302001", "211302100", "211302102"])
+# All 13 township-level units (DOMAIN.md).
+CODES = [f"211302{n}" for n in ("001", "003", "004", "005", "006", "007", "008", "009", "010")]
+CODES += ["211302100", "211302101", "211302102", "211302205"]
+
+
+@pytest.mark.parametrize("code", CODES)
 def test_the_roll_up_of_a_township_outline_is_the_township_roll_up(code: str) -> None:
     keys = [spec.key for spec in LAYERS if spec.key not in CONTEXT_LAYERS and spec.totals]
     ours = area_rollup(township_area(code), keys, "zh")
