@@ -13,19 +13,17 @@ import pytest
 import shapely
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
 
-from documents.vector_map import LAYER_TAG
 from geo.crs import METRIC_CRS
 from layers import forget_session_layer, get_layer, load_layer, register_session_layer
 from layers.spec import Category, Style
 from layers.uploaded import uploaded_layers
 from share.print_map import PrintRequest, print_map, printed_extent, printed_features
+from tests.share.pdf_drawing import drawn_per_layer
 
 DAY = dt.date(2026, 11, 30)
 LAYERS = ("orchards", "industry_projects", "enclave_projects", "night_lines", "employers")
 MM = 72 / 25.4
-PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
 
 
 def _request(**changes) -> PrintRequest:
@@ -41,23 +39,6 @@ def _request(**changes) -> PrintRequest:
 
 def _text(document: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
-
-
-def drawn_per_layer(document: bytes, page: int = 0) -> dict[str, int]:
-    """Paths painted inside each layer's marked-content sequence of the page."""
-    reader = PdfReader(io.BytesIO(document))
-    operations = ContentStream(reader.pages[page].get_contents(), reader).operations
-    counts: dict[str, int] = {}
-    layer = None
-    for operands, operator in operations:
-        if operator == b"BDC" and operands[0] == f"/{LAYER_TAG}":
-            layer = str(operands[1]["/Key"])
-            counts.setdefault(layer, 0)
-        elif operator == b"EMC":
-            layer = None
-        elif layer is not None and operator in PAINT:
-            counts[layer] += 1
-    return counts
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
