@@ -91,7 +91,7 @@ def render_map_page(page: MapPage) -> None:
     with map_column:
         draw_map(page, lang, township, categories, refinements)
     with panel_column:  # the click position, if a click chose the selection, comes with it
-        if not render_study_panel(page, lang, (*page.layers, *uploaded_keys())):
+        if not render_study_panel(page, lang, uploaded_keys()):
             render_study_return(page, lang)
             render_panel(
                 st.session_state.get(state_key(page, "selection")),

@@ -12,6 +12,7 @@ from layers.figures import Refinements
 from ui.i18n import text
 from ui.page_spec import MapPage, state_key
 from ui.tool_area import render_area_tool
+from ui.tool_bands import render_bands_tool
 
 __all__ = ["PageView", "render_planner_tools"]
 
@@ -30,6 +31,7 @@ def render_planner_tools(page: MapPage, lang: str, view: PageView) -> None:
     """The tools, one chosen at a time; the 三区三线 check only on an internal server."""
     tools = {
         "area": (text("tool_area", lang), render_area_tool),
+        "bands": (text("tool_bands", lang), render_bands_tool),
     }
     st.subheader(text("tools_title", lang))
     st.caption(text("tools_intro", lang))

@@ -8,6 +8,8 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.export import export_features, export_filename
+from layers import LAYERS
+from layers.figures import CONTEXT_LAYERS
 from layers.formatting import format_figure
 from planning.area import StudyArea
 from planning.area_rollup import area_rollup
@@ -17,11 +19,15 @@ from ui.panel import figures_html, table_downloads
 from ui.study_area import current_study, show_study
 from ui.view_date import dated
 
-__all__ = ["render_study_panel", "render_study_return"]
+__all__ = ["ROLLUP_LAYERS", "render_study_panel", "render_study_return"]
+
+# The layers a township's roll-up covers: every programme layer with key figures.
+ROLLUP_LAYERS = tuple(spec.key for spec in LAYERS if spec.key not in CONTEXT_LAYERS and spec.totals)
 
 
-def render_study_panel(page: MapPage, lang: str, layers: tuple[str, ...]) -> bool:
-    """Show the study in the panel if it is the latest thing chosen; whether it was shown."""
+def render_study_panel(page: MapPage, lang: str, uploaded: tuple[str, ...]) -> bool:
+    """Show the study in the panel if it is the latest thing chosen (its roll-up covers every
+    programme layer, as a township's does, and the `uploaded` layers); whether it was shown."""
     if not show_study(page):
         return False
     study = current_study(page)
@@ -40,7 +46,7 @@ def render_study_panel(page: MapPage, lang: str, layers: tuple[str, ...]) -> boo
         )
         st.caption(text("measure_note", lang))
     else:
-        _area_figures(page, lang, study.area, layers)
+        _area_figures(page, lang, study.area, uploaded)
     if st.button(text("study_close", lang), key=state_key(page, "study:close")):
         st.session_state[state_key(page, "study")] = dataclasses.replace(study, shown=False)
         st.rerun()
@@ -60,9 +66,12 @@ def render_study_return(page: MapPage, lang: str) -> None:
         st.rerun()
 
 
-def _area_figures(page: MapPage, lang: str, area: StudyArea, layers: tuple[str, ...]) -> None:
+def _area_figures(page: MapPage, lang: str, area: StudyArea, uploaded: tuple[str, ...]) -> None:
     title = text("study_title", lang, label=area.label(lang))
-    table = area_rollup(area, layers, lang)
+    table = area_rollup(area, (*ROLLUP_LAYERS, *uploaded), lang)
+    # As a township's roll-up: only the programmes present in the area.
+    present = table.groupby("layer", sort=False)["value"].transform(lambda v: (v != 0).any())
+    table = table[present].reset_index(drop=True)
     notes = [
         text(
             "study_measures",
