@@ -151,9 +151,10 @@ def draw_map(
     basemap, tile_url = current_basemap()
     # The component's value reaches session state before this run: a new click becomes the
     # selection first, so the highlight drawn below is already the clicked feature's.
-    clicked = apply_click(page, selectable)
-    if study_tools:
-        apply_drawing(page, basemap.datum)
+    # Letting go of a drawn rectangle or circle also clicks what lies beneath: that click
+    # selects nothing.
+    drawn = apply_drawing(page, basemap.datum) if study_tools else False
+    clicked = apply_click(page, () if drawn else selectable)
     rendered = rendered_page_map(
         page,
         lang,

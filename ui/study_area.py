@@ -35,27 +35,28 @@ class Study:
     shown: bool = True
 
 
-def apply_drawing(page: MapPage, datum: str) -> None:
-    """Read a new or deleted drawing from the map's value (already in session state) once."""
+def apply_drawing(page: MapPage, datum: str) -> bool:
+    """Read a new or deleted drawing from the map's value (already in session state) once;
+    whether there was one."""
     returned = st.session_state.get(state_key(page, "map")) or {}
     drawings = returned.get("all_drawings") if isinstance(returned, dict) else None
     if drawings is None:
-        return
+        return False
     marker = json.dumps(drawings, sort_keys=True, default=str)
     if marker == st.session_state.get(state_key(page, "drawn")):
-        return
+        return False
     st.session_state[state_key(page, "drawn")] = marker
     selection = st.session_state.get(state_key(page, "selection"))
     if not isinstance(drawings, list) or not drawings:  # deleted with the toolbar
         st.session_state.pop(state_key(page, "study"), None)
-        return
+        return True
     if len(marker) > MAX_DRAWINGS_CHARS:
         refused = AreaRefused("图形过大。", "The shape is too large.")
-        st.session_state[state_key(page, "study")] = Study(
-            refused=refused, selection_then=selection
-        )
-        return
-    st.session_state[state_key(page, "study")] = _study_of(drawings[-1], datum, selection)
+        study = Study(refused=refused, selection_then=selection)
+    else:
+        study = _study_of(drawings[-1], datum, selection)
+    st.session_state[state_key(page, "study")] = study
+    return True
 
 
 def _study_of(feature: object, datum: str, selection: Selection | None) -> Study:
