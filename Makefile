@@ -110,6 +110,7 @@ $(VENV)/.bench-installed: benchmarks/requirements.txt $(VENV)/.dev-installed
 bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
 	$(BIN)/python benchmarks/render_benchmark.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/store_benchmark.py $(STORE_BENCH_ARGS)
+	$(BIN)/python benchmarks/print_benchmark.py $(PRINT_BENCH_ARGS)
 	$(BIN)/python benchmarks/area_benchmark.py $(AREA_BENCH_ARGS)
 
 data: $(VENV)/.runtime-installed

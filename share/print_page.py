@@ -181,24 +181,19 @@ def _draw_layer(
     kind = spec.geometry if spec is not None else "polygon"
     styled = style.by_field if style.by_field in features.columns else None
     values = features[styled] if styled else [None] * len(features)
+    points = kind == "point"
+    opacity = POINT_FILL_OPACITY if points else (style.fill_opacity or 1.0)
     count = 0
-    for shape, value in zip(features.geometry, values, strict=True):
-        color = style.color_for(value) if styled else style.color
-        if kind == "point" or shape.geom_type in ("Point", "MultiPoint"):
-            options = {
-                "fill": color,
-                "fill_opacity": POINT_FILL_OPACITY,
-                "width": 0.15,
-                "radius": style.radius * RADIUS_MM_PER_PX,
-            }
-        else:
-            fill = color if kind == "polygon" and style.fill_opacity > 0 else None
-            options = {
-                "fill": fill,
-                "fill_opacity": style.fill_opacity,
-                "width": style.weight * STROKE_MM_PER_PX,
-            }
-        count += draw_feature(pdf, frame, shape, color=color, **options)
+    # One opacity for the whole layer (as on the web map), set once rather than per feature.
+    with pdf.local_context(fill_opacity=opacity):
+        for shape, value in zip(features.geometry, values, strict=True):
+            color = style.color_for(value) if styled else style.color
+            if points or shape.geom_type in ("Point", "MultiPoint"):
+                options = {"fill": color, "width": 0.15, "radius": style.radius * RADIUS_MM_PER_PX}
+            else:
+                fill = color if kind == "polygon" and style.fill_opacity > 0 else None
+                options = {"fill": fill, "width": style.weight * STROKE_MM_PER_PX}
+            count += draw_feature(pdf, frame, shape, color=color, **options)
     return count
 
 
