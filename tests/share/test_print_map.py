@@ -103,9 +103,11 @@ def test_the_print_draws_the_pages_filtered_features_in_the_extent() -> None:
     assert drawn_per_layer(print_map(request)) == expected
 
 
-def test_every_layer_on_the_overview_is_drawn_feature_by_feature() -> None:
+def test_every_layer_on_the_overview_is_drawn_feature_by_feature_as_vectors() -> None:
     request = _request()
-    assert drawn_per_layer(print_map(request)) == printed_features(request)
+    document = print_map(request)
+    assert drawn_per_layer(document) == printed_features(request)
+    assert b"/Subtype /Image" not in document  # paths, not a picture of the map
     assert printed_features(request)["industry_projects"] == len(load_layer("industry_projects"))
 
 
