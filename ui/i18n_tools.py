@@ -110,4 +110,33 @@ TOOLS_TEXT = {
     "bands_col_service": ("最近的设施", "Nearest service"),
     "bands_col_km": ("距离（公里）", "Distance (km)"),
     "bands_col_band": ("距离分级", "Band"),
+    "sanqu_intro": (
+        "按 data/rules/sanqu_sanxian.yaml 中的规则，审查圈选范围或选中的面要素与永久基本农田、生态保护红线、城镇开发边界的关系。示例数据中的三区三线为示意，真实数据请在“数据管理”页替换。",
+        "Checks the study area or the selected polygon against permanent basic farmland, the ecological protection red line and the urban development boundary, by the rules in data/rules/sanqu_sanxian.yaml. The sample zones are illustrative: replace them with the real files on the data page.",
+    ),
+    "sanqu_nothing": (
+        "请先在地图上画一个范围，或点选一个面要素（如飞地项目、上传的地块）。",
+        "First draw an area on the map, or click a polygon (an enclave site, an uploaded parcel).",
+    ),
+    "sanqu_target": ("审查对象：{name}", "Checking: {name}"),
+    "sanqu_category": ("项目类别", "Kind of project"),
+    "sanqu_go": ("审查", "Check"),
+    "sanqu_refused": ("无法审查：{reason}", "Cannot check: {reason}"),
+    "sanqu_col_zone": ("管控区", "Zone"),
+    "sanqu_col_mu": ("范围内面积（亩）", "Area inside (mu)"),
+    "sanqu_col_share": ("占项目用地（%）", "Share of the site (%)"),
+    "sanqu_pdf": ("下载审查报告 PDF（中英文）", "Download the report (PDF, Chinese and English)"),
+    "sanqu_layer_title": (
+        "三区三线审查：{count} 个项目，{failing} 个不符合",
+        "三区三线 check: {count} sites, {failing} do not conform",
+    ),
+    "sanqu_layer_note": (
+        "按筛选条件列出；面积在 CGCS2000 高斯-克吕格投影中计算。规则见 data/rules/sanqu_sanxian.yaml；示例管控区为示意。",
+        "Sites the filters keep; areas computed in CGCS2000 Gauss-Krüger. Rules in data/rules/sanqu_sanxian.yaml; the sample zones are illustrative.",
+    ),
+    "sanqu_layer_pick": ("查看一个项目的审查结果", "See one site's check"),
+    "sanqu_rules_bad": (
+        "三区三线规则文件有误：{problem}",
+        "The 三区三线 rules file is wrong: {problem}",
+    ),
 }

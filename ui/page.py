@@ -23,6 +23,7 @@ from layers.figures import (
 )
 from layers.formatting import format_figure
 from ui.access import require_page
+from ui.audience import server_audience
 from ui.feature_editor import render_feature_editor
 from ui.i18n import text
 from ui.page_map import draw_map, draw_page_map
@@ -44,6 +45,7 @@ from ui.planner_tools import PageView, render_planner_tools
 from ui.share_panel import render_share
 from ui.state import current_lang
 from ui.study_panel import render_study_panel, render_study_return
+from ui.tool_conformity import render_layer_verdicts
 from ui.uploads_state import uploaded_keys
 from ui.view_date import dated
 
@@ -109,6 +111,8 @@ def render_map_page(page: MapPage) -> None:
     render_planner_tools(page, lang, PageView(township, categories, refinements, frames))
     render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
+    if page.category_layer and server_audience() == "internal":
+        render_layer_verdicts(page, lang, frames[page.category_layer])
     if page.share_sites:
         render_share(page, lang, frames[page.category_layer])
     _township_chart(page, lang)

@@ -9,10 +9,13 @@ import geopandas as gpd
 import streamlit as st
 
 from layers.figures import Refinements
+from ui.audience import server_audience
 from ui.i18n import text
 from ui.page_spec import MapPage, state_key
 from ui.tool_area import render_area_tool
 from ui.tool_bands import render_bands_tool
+from ui.tool_conformity import render_conformity_tool
+from ui.tool_print import render_print_tool
 
 __all__ = ["PageView", "render_planner_tools"]
 
@@ -32,7 +35,10 @@ def render_planner_tools(page: MapPage, lang: str, view: PageView) -> None:
     tools = {
         "area": (text("tool_area", lang), render_area_tool),
         "bands": (text("tool_bands", lang), render_bands_tool),
+        "print": (text("tool_print", lang), render_print_tool),
     }
+    if server_audience() == "internal":  # planning constraints are not for investors' screens
+        tools["conformity"] = (text("tool_conformity", lang), render_conformity_tool)
     st.subheader(text("tools_title", lang))
     st.caption(text("tools_intro", lang))
     chosen = st.segmented_control(

@@ -4,6 +4,7 @@ panel, a drawn line measured, hostile drawings refused, distance bands per towns
 from __future__ import annotations
 
 import html
+import io
 import json
 import math
 import re
@@ -11,12 +12,14 @@ import re
 import geopandas as gpd
 import pytest
 from panel import panel_html, panel_title  # tests/app/panel.py
+from pypdf import PdfReader
 from shapely.geometry import box, mapping, shape
 from streamlit.testing.v1 import AppTest
 
 from geo.crs import METRIC_CRS, SQUARE_METRES_PER_MU, to_metric
 from layers import load_layer
 from layers.figures import township_rollup
+from planning.conformity import check_site, layer_verdicts
 from ui.panel import Selection
 
 TIMEOUT_S = 90
@@ -175,3 +178,42 @@ def test_distance_bands_cover_every_target_and_bad_edges_are_explained() -> None
     assert table.iloc[-1]["乡镇街道"] == "全区"
     assert int(table.iloc[-1]["合计"]) == len(load_layer("villages"))
     assert int(table.iloc[:-1]["合计"].sum()) == len(load_layer("villages"))
+
+
+def test_the_enclave_page_lists_every_sites_verdict_and_the_tool_checks_a_drawn_area() -> None:
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT_S)
+    at.run()
+    at.switch_page("views/enclave.py").run()
+    heading = next(s.value for s in at.subheader if s.value.startswith("三区三线审查"))
+    verdicts = layer_verdicts("enclave_projects")
+    failing = sum(not v.passed for v in verdicts)
+    assert heading == f"三区三线审查：{len(verdicts)} 个项目，{failing} 个不符合"
+    draw(at, rectangle(120.40, 41.50, 120.50, 41.58), page="enclave")
+    at.segmented_control(key="enclave:tools:zh").set_value("conformity").run()
+    next(b for b in at.button if b.label == "审查").click().run()
+    expected = check_site(box(120.40, 41.50, 120.50, 41.58), "工业", "x")
+    # The tool's table comes first; the site picked below the ranking has one too.
+    shown = next(d.value for d in at.dataframe if "管控区" in d.value.columns)
+    for overlap in expected.overlaps:
+        row = shown[shown["管控区"] == overlap.title_zh].iloc[0]
+        assert row["范围内面积（亩）"] == pytest.approx(overlap.area_mu, abs=0.5)
+
+
+def test_the_print_tool_prints_the_layers_the_map_reports_switched_on() -> None:
+    at = overview()
+    at.session_state["overview:map"] = {
+        "selected_layers": [{"name": "households", "url": "atlas-layer"}],
+        "bounds": {
+            "_southWest": {"lat": 41.50, "lng": 120.40},
+            "_northEast": {"lat": 41.60, "lng": 120.50},
+        },
+    }
+    at.run()
+    at.segmented_control(key="overview:tools:zh").set_value("print").run()
+    next(b for b in at.button if b.label == "生成地图").click().run()
+    assert not at.exception
+    made = at.session_state["overview:print:file"]
+    data, fmt, _ = made
+    assert fmt == "pdf" and data.startswith(b"%PDF")
+    text_ = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "结对帮扶贫困户" in text_ and "飞地项目" not in text_

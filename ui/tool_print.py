@@ -1,0 +1,134 @@
+"""The print tool: the map page as shown (view, layers switched on, filters, uploads) on A4 or
+A3 paper as a vector PDF or a 300-dpi PNG, and the township atlas (one page per township)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers import load_layer, view_date
+from maps.layer_state import switched_on
+from share.print_map import PrintRequest, print_map, township_atlas
+from store import beijing_today
+from ui.i18n import text
+from ui.page_spec import MapPage, state_key
+from ui.study_area import current_study
+from ui.uploads_state import uploaded_keys
+from ui.view_date import dated
+
+__all__ = ["page_print_request", "render_print_tool"]
+
+PAPERS = ("A4", "A3")
+ORIENTATIONS = ("landscape", "portrait")
+FORMATS = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".png")}
+
+
+def render_print_tool(page: MapPage, lang: str, view) -> None:
+    """Paper, orientation and format; the file is made on request, with a spinner."""
+    st.caption(text("print_intro", lang))
+    with st.form(state_key(page, "print:form"), border=False):
+        columns = st.columns([3, 2, 2, 2])
+        title = columns[0].text_input(
+            text("print_title", lang), value=page.title(lang), max_chars=80
+        )
+        paper = columns[1].selectbox(
+            text("print_paper", lang), PAPERS, key=state_key(page, "print:paper")
+        )
+        orientation = columns[2].selectbox(
+            text("print_orientation", lang),
+            ORIENTATIONS,
+            format_func=lambda key: text(f"print_{key}", lang),
+            key=state_key(page, f"print:orientation:{lang}"),
+        )
+        fmt = columns[3].selectbox(
+            text("print_format", lang),
+            list(FORMATS),
+            format_func=lambda key: text(f"print_{key}", lang),
+            key=state_key(page, f"print:format:{lang}"),
+        )
+        made = st.form_submit_button(text("print_make", lang))
+    if made:
+        request = page_print_request(
+            page, lang, view, title=title, paper=paper, orientation=orientation
+        )
+        with st.spinner(text("print_making", lang)):
+            st.session_state[state_key(page, "print:file")] = (
+                print_map(request, fmt),
+                fmt,
+                dated(f"{title or page.title(lang)}-{paper}"),
+            )
+    made_file = st.session_state.get(state_key(page, "print:file"))
+    if made_file:
+        data, fmt, base = made_file
+        mime, suffix = FORMATS[fmt]
+        st.download_button(
+            text("print_download", lang, fmt=text(f"print_{fmt}", lang)),
+            data=data,
+            file_name=f"{base}{suffix}".replace("/", "_"),
+            mime=mime,
+            key=state_key(page, "print:download"),
+            on_click="ignore",
+            type="primary",
+        )
+    _atlas(page, lang)
+
+
+def page_print_request(
+    page: MapPage, lang: str, view, *, title: str, paper: str, orientation: str
+) -> PrintRequest:
+    """The page as shown: its view's bounds and the layers switched on as the map last
+    reported them (the page's defaults before it has), the filtered features, the uploads."""
+    returned = st.session_state.get(state_key(page, "map")) or {}
+    offered = (*page.layers, *uploaded_keys())
+    shown = switched_on(returned, offered)
+    if shown is None:
+        shown = tuple(key for key in offered if key not in page.hidden)
+    frames = {key: view.frames[key] if key in view.frames else load_layer(key) for key in shown}
+    study = current_study(page)
+    return PrintRequest(
+        title=title or page.title(lang),
+        layers=shown,
+        frames=frames,
+        bounds=_bounds(returned),
+        paper=paper,
+        orientation=orientation,
+        lang=lang,
+        data_date=view_date() or beijing_today(),
+        highlight=study.area.wgs84 if study is not None and study.area is not None else None,
+    )
+
+
+def _bounds(returned: dict) -> tuple[float, float, float, float] | None:
+    """The view's WGS-84 bounds from the map's value; None when absent or not numbers."""
+    bounds = returned.get("bounds") if isinstance(returned, dict) else None
+    try:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        values = tuple(
+            float(v)
+            for v in (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+        )
+    except (TypeError, KeyError, ValueError):
+        return None
+    minx, miny, maxx, maxy = values
+    if not (minx < maxx and miny < maxy) or not all(abs(v) <= 180 for v in values):
+        return None
+    return values
+
+
+def _atlas(page: MapPage, lang: str) -> None:
+    """The township atlas of this page's layers, made on request."""
+    st.markdown(f"**{text('atlas_title', lang)}**")
+    st.caption(text("atlas_intro", lang))
+    if st.button(text("atlas_make", lang), key=state_key(page, "atlas:make")):
+        with st.spinner(text("print_making", lang)):
+            data = township_atlas(page.layers, lang, view_date() or beijing_today())
+        st.session_state[state_key(page, "atlas:file")] = data
+    data = st.session_state.get(state_key(page, "atlas:file"))
+    if data:
+        st.download_button(
+            text("atlas_download", lang),
+            data=data,
+            file_name=f"{dated(text('atlas_file', lang, page=page.title(lang)))}.pdf",
+            mime="application/pdf",
+            key=state_key(page, "atlas:download"),
+            on_click="ignore",
+        )
