@@ -5,7 +5,6 @@ the site with the zones in their colours and the overlaps hatched."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 from fpdf import FPDF
@@ -15,7 +14,7 @@ from documents.text import fit_text, plain_text
 from documents.vector_map import MapFrame, draw_feature, draw_hatch, fit_frame
 from geo.crs import DISPLAY_CRS, to_metric
 from layers import load_layer
-from layers.formatting import format_figure
+from planning.conformity import Verdict
 from share.print_notes import MARGIN, footer
 from share.print_page import (
     draw_map,
@@ -24,9 +23,6 @@ from share.print_page import (
     new_print,
     spec_for,
 )
-
-if TYPE_CHECKING:  # the verdict comes from planning.conformity; only its fields are read
-    from planning.conformity import Verdict
 
 __all__ = ["conformity_report", "conformity_report_filename"]
 
@@ -60,6 +56,11 @@ def conformity_report_filename(site_name: str, day: dt.date) -> str:
     return f"三区三线核查_{safe or 'site'}_{day.isoformat()}.pdf"
 
 
+def _mu(value: float) -> str:
+    """亩 to two decimals, as the rules' texts give them."""
+    return f"{float(value):.2f}"
+
+
 def _zone_color(zone: str, index: int) -> str:
     spec = spec_for(zone)
     return spec.style.color if spec else _FALLBACK_ZONE_COLORS[index % len(_FALLBACK_ZONE_COLORS)]
@@ -80,7 +81,7 @@ def _header(pdf: FPDF, verdict: Verdict, name: str) -> None:
     pdf.set_xy(MARGIN, MARGIN + 4)
     pdf.cell(width, 8, fit_text(pdf, name, width))
     category = f"{plain_text(verdict.category_zh, 40)} · {plain_text(verdict.category_en, 40)}"
-    area = format_figure(verdict.site_area_mu)
+    area = _mu(verdict.site_area_mu)
     set_text(pdf, 10, "#333333")
     pdf.set_xy(MARGIN, MARGIN + 13)
     pdf.cell(
@@ -173,8 +174,8 @@ def _overlap_table(pdf: FPDF, verdict: Verdict, top: float) -> float:
         zone = f"{plain_text(overlap.title_zh, 30)} · {plain_text(overlap.title_en, 50)}"
         pdf.set_xy(MARGIN, top)
         pdf.cell(widths[0], 6, fit_text(pdf, zone, widths[0] - 1), border="B")
-        pdf.cell(widths[1], 6, format_figure(overlap.area_mu), border="B", align="R")
-        pdf.cell(widths[2], 6, f"{float(overlap.share) * 100:.1f}%", border="B", align="R")
+        pdf.cell(widths[1], 6, _mu(overlap.area_mu), border="B", align="R")
+        pdf.cell(widths[2], 6, f"{float(overlap.share) * 100:.2f}%", border="B", align="R")
         top += 6
     return top
 
