@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -48,6 +49,9 @@ __all__ = [
 
 PNG_DPI = 300
 BEIJING = ZoneInfo("Asia/Shanghai")
+# PDFium is not thread-safe (pypdfium2's documentation says so) and Streamlit serves sessions
+# on threads: one rasterisation at a time.
+_PDFIUM = threading.Lock()
 _TITLE_LIMIT = 200
 
 
@@ -105,6 +109,14 @@ def township_atlas(layers: tuple[str, ...], lang: str, data_date: dt.date) -> by
 
 def pdf_to_png(document: bytes, page: int = 0) -> bytes:
     """Page `page` of a PDF rasterised at 300 dpi (pdfium), as PNG bytes."""
+    with _PDFIUM:
+        image = _render(document, page)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=3)
+    return buffer.getvalue()
+
+
+def _render(document: bytes, page: int):
     pdf = pypdfium2.PdfDocument(document)
     try:
         sheet = pdf[page]
@@ -117,9 +129,7 @@ def pdf_to_png(document: bytes, page: int = 0) -> bytes:
         image = bitmap.to_pil()
     finally:
         pdf.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=3)
-    return buffer.getvalue()
+    return image
 
 
 # --- one page ------------------------------------------------------------------------------

@@ -181,3 +181,14 @@ def test_a_study_area_is_outlined_and_named_in_the_legend() -> None:
     area = shapely.box(120.43, 41.54, 120.46, 41.56)
     text = _text(print_map(_request(highlight=area, bounds=area.bounds, lang="en")))
     assert "Study area" in text
+
+
+def test_two_sessions_rasterising_at_once_both_get_their_png() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [_request(lang="zh"), _request(lang="en", orientation="portrait")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        images = [
+            Image.open(io.BytesIO(png)) for png in pool.map(lambda r: print_map(r, "png"), requests)
+        ]
+    assert [image.size for image in images] == [(3508, 2480), (2480, 3508)]
