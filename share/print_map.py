@@ -24,6 +24,7 @@ from documents.text import plain_text
 from documents.vector_map import MapFrame, fit_frame
 from geo.crs import DISPLAY_CRS, to_metric
 from share.print_notes import MARGIN, footer, header
+from share.print_overlays import Outline, draw_outlines, draw_sized
 from share.print_page import (
     PAPERS,
     Context,
@@ -33,12 +34,14 @@ from share.print_page import (
     load_context,
     metric_frame,
     new_print,
+    spec_for,
     window_for,
 )
 from share.township_pages import atlas_document
 
 __all__ = [
     "PNG_DPI",
+    "Outline",
     "PrintRequest",
     "pdf_to_png",
     "print_map",
@@ -74,6 +77,8 @@ class PrintRequest:
     data_date: dt.date = field(default_factory=_beijing_today)
     source_note: str = ""
     highlight: BaseGeometry | None = None
+    sized_by: tuple[str, str] | None = None  # (layer, field): circles sized as on the page
+    outlines: tuple[Outline, ...] = ()  # features outlined on top, as the page emphasises them
 
 
 def print_map(request: PrintRequest, fmt: str = "pdf") -> bytes:
@@ -188,12 +193,31 @@ def _map_page(
     frame = _map_frame(map_box, request, layers, context)
     highlight = _metric_shape(request.highlight)
     header(pdf, _title(request), request.lang)
-    drawn = draw_map(pdf, frame, layers, context, lang=request.lang, highlight=highlight)
+    metric = dict(layers)
+
+    def overlay(pdf: FPDF, frame: MapFrame) -> None:
+        if request.sized_by and (spec := spec_for(request.sized_by[0])) is not None:
+            features = metric.get(spec.key, metric_frame(request.frames.get(spec.key)))
+            draw_sized(pdf, frame, spec, features, request.sized_by[1])
+        for outline in request.outlines:
+            features = metric.get(outline.layer, metric_frame(request.frames.get(outline.layer)))
+            draw_outlines(pdf, frame, outline, features)
+
+    drawn = draw_map(
+        pdf, frame, layers, context, lang=request.lang, highlight=highlight, overlay=overlay
+    )
     draw_inset(pdf, inset, context, frame)
     highlight_label = None
     if highlight is not None:
         highlight_label = "Study area" if request.lang == "en" else "研究范围"
-    draw_legend(pdf, legend, request.layers, lang=request.lang, highlight=highlight_label)
+    draw_legend(
+        pdf,
+        legend,
+        request.layers,
+        lang=request.lang,
+        highlight=highlight_label,
+        extra=_overlay_legend(request),
+    )
     footer(pdf, request.lang, request.data_date, request.source_note, frame)
     return drawn
 
@@ -202,3 +226,16 @@ def _metric_shape(shape: BaseGeometry | None) -> BaseGeometry | None:
     if shape is None or shape.is_empty or not shape.is_valid:
         return None
     return to_metric(gpd.GeoSeries([shape], crs=DISPLAY_CRS)).iloc[0]
+
+
+def _overlay_legend(request: PrintRequest) -> tuple[tuple[str, str, str], ...]:
+    rows = []
+    if request.sized_by and (spec := spec_for(request.sized_by[0])) is not None:
+        field = request.sized_by[1]
+        try:
+            label = spec.field(field).label(request.lang)
+        except KeyError:
+            label = field
+        rows.append(("point", spec.style.color, f"{spec.title(request.lang)} · {label}"))
+    rows += [("outline", outline.color, outline.label) for outline in request.outlines]
+    return tuple(rows)

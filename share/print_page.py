@@ -4,6 +4,7 @@ legend from the layer specs, an inset, scale bar, fraction and north arrow, in E
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -146,9 +147,10 @@ def draw_map(
     *,
     lang: str,
     highlight: BaseGeometry | None = None,
+    overlay: Callable[[FPDF, MapFrame], object] | None = None,
 ) -> dict[str, int]:
-    """The context and `layers` (key, metric features; bottom to top) clipped to `frame`;
-    returns the features drawn per layer."""
+    """The context and `layers` (key, metric features; bottom to top) clipped to `frame`, then
+    `overlay` (what the page draws over its layers); returns the features drawn per layer."""
     drawn: dict[str, int] = {}
     with pdf.rect_clip(frame.x, frame.y, frame.width, frame.height), pdf.local_context():
         pdf.set_fill_color("#eeeeea")
@@ -162,6 +164,8 @@ def draw_map(
         for key, features in layers:
             with marked_layer(pdf, key):
                 drawn[key] = _draw_layer(pdf, frame, spec_for(key), features)
+        if overlay is not None:
+            overlay(pdf, frame)
         for shape in context.district.geometry:
             draw_feature(pdf, frame, shape, color="#333333", width=0.45)
         if highlight is not None and not highlight.is_empty:
@@ -257,6 +261,7 @@ def draw_legend(
     *,
     lang: str,
     highlight: str | None = None,
+    extra: tuple[tuple[str, str, str], ...] = (),
 ) -> int:
     """Legend rows from the specs of `keys` and the context in `box`; returns the rows drawn."""
     x, y, width, height = box
@@ -275,6 +280,7 @@ def draw_legend(
             ]
         else:
             rows.append((kind, style.color, title, True))
+    rows += [(kind, color, plain_text(label, _MAX_LABEL), True) for kind, color, label in extra]
     rows += [
         ("line", "#333333", "District boundary" if en else "区界", True),
         ("dash", "#9a9a9a", "Township boundary" if en else "乡镇街道界", True),
@@ -321,6 +327,9 @@ def _swatch(pdf: FPDF, kind: str, color: str, left: float, top: float, step: flo
             pdf.set_dash_pattern(dash=1.0, gap=0.6)
         pdf.line(left, middle, left + 4.5, middle)
         pdf.set_dash_pattern()
+    elif kind == "outline":
+        pdf.set_line_width(0.5)
+        pdf.rect(left, middle - 1.4, 4.5, 2.8, style="D")
     elif kind == "point":
         pdf.set_line_width(0.15)
         pdf.circle(left + 2.2, middle, 1.0, style="DF")

@@ -27,3 +27,10 @@ def drawn_per_layer(document: bytes, page: int = 0) -> dict[str, int]:
         elif layer is not None and operator in PAINT:
             counts[layer] += 1
     return counts
+
+
+def paths_painted(document: bytes, page: int = 0) -> int:
+    """Every path painted on the page, inside a layer's sequence or not."""
+    reader = PdfReader(io.BytesIO(document))
+    operations = ContentStream(reader.pages[page].get_contents(), reader).operations
+    return sum(operator in PAINT for _, operator in operations)

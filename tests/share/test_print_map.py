@@ -18,8 +18,14 @@ from geo.crs import METRIC_CRS
 from layers import forget_session_layer, get_layer, load_layer, register_session_layer
 from layers.spec import Category, Style
 from layers.uploaded import uploaded_layers
-from share.print_map import PrintRequest, print_map, printed_extent, printed_features
-from tests.share.pdf_drawing import drawn_per_layer
+from share.print_map import (
+    Outline,
+    PrintRequest,
+    print_map,
+    printed_extent,
+    printed_features,
+)
+from tests.share.pdf_drawing import drawn_per_layer, paths_painted
 
 DAY = dt.date(2026, 11, 30)
 LAYERS = ("orchards", "industry_projects", "enclave_projects", "night_lines", "employers")
@@ -192,3 +198,30 @@ def test_two_sessions_rasterising_at_once_both_get_their_png() -> None:
             Image.open(io.BytesIO(png)) for png in pool.map(lambda r: print_map(r, "png"), requests)
         ]
     assert [image.size for image in images] == [(3508, 2480), (2480, 3508)]
+
+
+def test_the_enclave_pages_sized_circles_and_the_renovation_pages_outlines_print() -> None:
+    sites = load_layer("enclave_projects")
+    communities = load_layer("closed_communities")
+    outline = Outline("closed_communities", "demo", "是", "示范小区 Demonstration", "#08306b")
+    request = _request(
+        layers=("enclave_projects", "closed_communities"),
+        frames={"enclave_projects": sites, "closed_communities": communities},
+        bounds=(120.40, 41.53, 120.47, 41.57),
+        sized_by=("enclave_projects", "invest_wan"),
+        outlines=(outline,),
+    )
+    document = print_map(request)
+    text = _text(document)
+    assert "飞地项目 · 计划总投资 (万元)" in text and "示范小区 Demonstration" in text
+    # The overlays are drawn beside the layers' features, not counted as them: one circle per
+    # site with an investment and one outline per demonstration community in the extent.
+    assert drawn_per_layer(document) == printed_features(request)
+    view = shapely.box(*printed_extent(request))
+    anchors = sites.to_crs(METRIC_CRS).representative_point()
+    circles = (anchors.intersects(view) & (sites["invest_wan"] > 0)).sum()
+    demos = communities[communities["demo"] == "是"].to_crs(METRIC_CRS).intersects(view).sum()
+    plain = print_map(dataclasses.replace(request, sized_by=None, outlines=()))
+    swatches = 2  # the two legend rows' symbols
+    assert circles > 0 and demos > 0
+    assert paths_painted(document) - paths_painted(plain) == circles + demos + swatches
