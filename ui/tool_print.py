@@ -8,6 +8,7 @@ import streamlit as st
 from layers import load_layer, view_date
 from maps.layer_state import switched_on
 from share.print_map import PrintRequest, print_map, township_atlas
+from share.print_overlays import Outline
 from store import beijing_today
 from ui.i18n import text
 from ui.page_spec import MapPage, state_key
@@ -94,6 +95,20 @@ def page_print_request(
         lang=lang,
         data_date=view_date() or beijing_today(),
         highlight=study.area.wgs84 if study is not None and study.area is not None else None,
+        sized_by=page.sized_by if page.sized_by and page.sized_by[0] in shown else None,
+        outlines=_outlines(page, lang, shown),
+    )
+
+
+def _outlines(page: MapPage, lang: str, shown: tuple[str, ...]) -> tuple[Outline, ...]:
+    """The page's emphasis (features outlined on top), when its layer is switched on."""
+    emphasis = page.emphasis
+    if emphasis is None or emphasis.layer not in shown:
+        return ()
+    return (
+        Outline(
+            emphasis.layer, emphasis.field, emphasis.value, emphasis.label(lang), emphasis.color
+        ),
     )
 
 
