@@ -13,6 +13,7 @@ __all__ = [
     "allowed_pages",
     "known_pages",
     "require_page",
+    "sees_constraint_zones",
     "signed_in_username",
     "user_townships",
 ]
@@ -64,3 +65,12 @@ def signed_in_username() -> str:
     """Who is signed in to this session; "" without sign-in (a laptop) or before signing in."""
     user = current_user()
     return user.username if users_file() is not None and user is not None else ""
+
+
+def sees_constraint_zones() -> bool:
+    """Whether this session may see the 三区三线 zones and verdicts (internal data, never
+    public): planners only, i.e. a signed-in planner, or anyone on an internal laptop server."""
+    if users_file() is None:
+        return server_audience() == "internal"
+    user = current_user()
+    return user is not None and user.role == "planner"

@@ -22,8 +22,7 @@ from layers.figures import (
     township_series,
 )
 from layers.formatting import format_figure
-from ui.access import require_page
-from ui.audience import server_audience
+from ui.access import require_page, sees_constraint_zones
 from ui.feature_editor import render_feature_editor
 from ui.i18n import text
 from ui.page_map import draw_map, draw_page_map
@@ -111,7 +110,7 @@ def render_map_page(page: MapPage) -> None:
     render_planner_tools(page, lang, PageView(township, categories, refinements, frames))
     render_timeline(page, lang)  # the programme month by month, below the map
     _ranking(page, lang, frames)
-    if page.category_layer and server_audience() == "internal":
+    if page.category_layer and sees_constraint_zones():
         render_layer_verdicts(page, lang, frames[page.category_layer])
     if page.share_sites:
         render_share(page, lang, frames[page.category_layer])

@@ -9,7 +9,7 @@ import geopandas as gpd
 import streamlit as st
 
 from layers.figures import Refinements
-from ui.audience import server_audience
+from ui.access import sees_constraint_zones
 from ui.i18n import text
 from ui.page_spec import MapPage, state_key
 from ui.tool_area import render_area_tool
@@ -37,7 +37,7 @@ def render_planner_tools(page: MapPage, lang: str, view: PageView) -> None:
         "bands": (text("tool_bands", lang), render_bands_tool),
         "print": (text("tool_print", lang), render_print_tool),
     }
-    if server_audience() == "internal":  # planning constraints are not for investors' screens
+    if sees_constraint_zones():  # internal data: planners only, never on investors' screens
         tools["conformity"] = (text("tool_conformity", lang), render_conformity_tool)
     st.subheader(text("tools_title", lang))
     st.caption(text("tools_intro", lang))

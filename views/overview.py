@@ -26,9 +26,22 @@ PAGE = MapPage(
         "workshops",
         "household_projects",
         "households",
+        # The 三区三线 constraint zones, for the planner's check (illustrative samples).
+        "urban_boundary",
+        "basic_farmland",
+        "eco_redline",
     ),
-    # Welfare posts (one point per village with posts) crowd the overview: a switch away.
-    hidden=("household_projects", "households", "villages", "welfare_posts"),
+    # Welfare posts (one point per village with posts) crowd the overview: a switch away; so do
+    # the constraint zones, which cover much of the district.
+    hidden=(
+        "household_projects",
+        "households",
+        "villages",
+        "welfare_posts",
+        "urban_boundary",
+        "basic_farmland",
+        "eco_redline",
+    ),
     main_figure=("households", "count"),
     kpis=(
         ("households", "count"),

@@ -186,3 +186,28 @@ def test_a_field_team_sees_only_the_people_of_its_townships() -> None:
     assert {metric.label: metric.value for metric in app.metric}["核查对象"] == f"{len(mine):,}"
     gaps = app.dataframe[1].value
     assert set(gaps["乡镇街道"]) == {"长宝营子乡"} and set(gaps["编号"]) <= set(mine["uid"])
+
+
+def _enclave_page_as(role: str) -> None:
+    """The enclave page run directly by a user of `role` (the 三区三线 data is internal)."""
+    import streamlit as st
+
+    from ui.page import render_map_page
+    from ui.signin import User
+    from views.enclave import PAGE
+
+    st.session_state["atlas_user"] = User("x", "x", role)
+    render_map_page(PAGE)
+
+
+def test_only_planners_see_the_constraint_zones_verdicts() -> None:
+    promoter = AppTest.from_function(_enclave_page_as, args=("promoter",), default_timeout=120)
+    promoter.run()
+    assert not promoter.exception and promoter.title
+    assert not [s for s in promoter.subheader if s.value.startswith("三区三线审查")]
+    tools = promoter.segmented_control(key="enclave:tools:zh")
+    assert "conformity" not in tools.options and "三区三线审查" not in str(tools.options)
+    planner = AppTest.from_function(_enclave_page_as, args=("planner",), default_timeout=120)
+    planner.run()
+    assert [s for s in planner.subheader if s.value.startswith("三区三线审查")]
+    assert "三区三线审查" in str(planner.segmented_control(key="enclave:tools:zh").options)
