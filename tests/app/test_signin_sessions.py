@@ -151,6 +151,10 @@ def test_an_admin_ends_another_users_sessions(browser: SimpleNamespace) -> None:
     assert not _form_shown(admin.run())  # the admin's own session goes on
     log = admin.dataframe[-1].value
     assert {"登录", "被管理员结束"} <= set(log["事件"])
+    # Shown in Beijing time, as every time in the atlas (stored in UTC).
+    latest = datetime.strptime(log["时间（北京时间）"].iloc[0], "%Y-%m-%d %H:%M:%S")
+    beijing_now = datetime.now(UTC) + timedelta(hours=8)
+    assert abs(beijing_now.replace(tzinfo=None) - latest) < timedelta(minutes=5)
 
 
 def test_wrong_passwords_lock_the_user_until_the_time_said(
