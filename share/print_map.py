@@ -1,6 +1,10 @@
 """出图: the map page as shown, printed to a vector PDF (or a 300 dpi PNG of that same PDF),
 and an atlas of the 13 townships with their roll-ups.
 
+Everything a print draws besides its request is gathered first (`request_inputs`,
+`share.township_pages.atlas_inputs`) and drawing reads nothing else, so the same drawing runs
+here or in the limited worker (share.print_worker) that has no store.
+
 The map is drawn in CGCS2000 Gauss-Krüger (EPSG:4549) at a round scale, so its scale bar and
 fraction are true on paper printed at 100 %. No tiles: vector data only.
 """
@@ -10,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -23,32 +27,44 @@ from shapely.geometry.base import BaseGeometry
 from documents.text import plain_text
 from documents.vector_map import MapFrame, fit_frame
 from geo.crs import DISPLAY_CRS, to_metric
+from layers.spec import LayerSpec
 from share.print_notes import MARGIN, footer, header
 from share.print_overlays import Outline, draw_outlines, draw_sized
 from share.print_page import (
     PAPERS,
     Context,
+    PrintInputs,
     draw_inset,
     draw_legend,
     draw_map,
     load_context,
     metric_frame,
     new_print,
+    print_inputs,
     spec_for,
     window_for,
 )
-from share.township_pages import atlas_document
+from share.township_pages import AtlasInputs, atlas_document
 
 __all__ = [
+    "FORMATS",
     "PNG_DPI",
+    "AtlasInputs",
     "Outline",
+    "PrintInputs",
     "PrintRequest",
+    "ProgressCallback",
     "pdf_to_png",
     "print_map",
     "printed_extent",
     "printed_features",
+    "request_inputs",
     "township_atlas",
 ]
+
+# progress(stage, fraction of the whole print done): stages "layers", "legend", "png", "pages"
+ProgressCallback = Callable[[str, float], None]
+FORMATS = ("pdf", "png")
 
 PNG_DPI = 300
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -81,17 +97,47 @@ class PrintRequest:
     outlines: tuple[Outline, ...] = ()  # features outlined on top, as the page emphasises them
 
 
-def print_map(request: PrintRequest, fmt: str = "pdf") -> bytes:
-    """The page printed as a vector PDF (`fmt` "pdf") or a 300 dpi PNG of that PDF ("png")."""
-    if fmt not in ("pdf", "png"):
+def print_map(
+    request: PrintRequest,
+    fmt: str = "pdf",
+    *,
+    inputs: PrintInputs | None = None,
+    progress: ProgressCallback | None = None,
+) -> bytes:
+    """The page printed as a vector PDF (`fmt` "pdf") or a 300 dpi PNG of that PDF ("png").
+
+    `inputs`: what `request_inputs(request)` gathers (read now when None); `progress(stage,
+    fraction)` is called as layers are drawn and the page is finished."""
+    if fmt not in FORMATS:
         raise ValueError(f"format '{fmt}' is not pdf or png")
-    context = load_context()
+    inputs = inputs or request_inputs(request)
+    report = progress or (lambda stage, fraction: None)
     layers = _metric_layers(request)
+    drawing = 0.8 if fmt == "pdf" else 0.6  # of the whole: rasterising takes about as long
+    report("layers", 0.0)
     pdf = new_print(_title(request), request.paper, request.orientation)
     pdf.add_page()
-    _map_page(pdf, request, layers, context)
+    done = iter(range(1, len(layers) + 1))
+
+    def layer_drawn(key: str) -> None:
+        report("layers", drawing * (next(done) / len(layers)))
+
+    _map_page(pdf, request, layers, inputs, on_layer=layer_drawn)
+    report("legend", drawing)
     document = bytes(pdf.output())
-    return document if fmt == "pdf" else pdf_to_png(document)
+    if fmt == "pdf":
+        report("legend", 1.0)
+        return document
+    report("png", drawing + 0.05)
+    image = pdf_to_png(document)
+    report("png", 1.0)
+    return image
+
+
+def request_inputs(request: PrintRequest) -> PrintInputs:
+    """What printing `request` reads besides the request: the context and the layers' specs."""
+    keys = (*request.layers, *(request.sized_by or ())[:1], *(o.layer for o in request.outlines))
+    return print_inputs(keys)
 
 
 def printed_features(request: PrintRequest) -> dict[str, int]:
@@ -107,9 +153,19 @@ def printed_extent(request: PrintRequest) -> tuple[float, float, float, float]:
     return _map_frame(_layout(request)[0], request, layers, load_context()).world_bounds
 
 
-def township_atlas(layers: tuple[str, ...], lang: str, data_date: dt.date) -> bytes:
-    """A cover with the district map, then one page per township: its map and its roll-up."""
-    return atlas_document(layers, lang, data_date)
+def township_atlas(
+    layers: tuple[str, ...],
+    lang: str,
+    data_date: dt.date,
+    *,
+    inputs: AtlasInputs | None = None,
+    progress: ProgressCallback | None = None,
+) -> bytes:
+    """A cover with the district map, then one page per township: its map and its roll-up.
+
+    `inputs`: what `share.township_pages.atlas_inputs(layers, lang)` gathers (read now when
+    None); `progress("pages", fraction)` is called as each page is finished."""
+    return atlas_document(layers, lang, data_date, inputs=inputs, progress=progress)
 
 
 def pdf_to_png(document: bytes, page: int = 0) -> bytes:
@@ -187,8 +243,11 @@ def _map_page(
     pdf: FPDF,
     request: PrintRequest,
     layers: list[tuple[str, gpd.GeoDataFrame]],
-    context: Context,
+    inputs: PrintInputs,
+    *,
+    on_layer: Callable[[str], object] | None = None,
 ) -> dict[str, int]:
+    context, specs = inputs.context, inputs.specs
     map_box, inset, legend = _layout(request)
     frame = _map_frame(map_box, request, layers, context)
     highlight = _metric_shape(request.highlight)
@@ -196,7 +255,7 @@ def _map_page(
     metric = dict(layers)
 
     def overlay(pdf: FPDF, frame: MapFrame) -> None:
-        if request.sized_by and (spec := spec_for(request.sized_by[0])) is not None:
+        if request.sized_by and (spec := spec_for(request.sized_by[0], specs)) is not None:
             features = metric.get(spec.key, metric_frame(request.frames.get(spec.key)))
             draw_sized(pdf, frame, spec, features, request.sized_by[1])
         for outline in request.outlines:
@@ -204,7 +263,15 @@ def _map_page(
             draw_outlines(pdf, frame, outline, features)
 
     drawn = draw_map(
-        pdf, frame, layers, context, lang=request.lang, highlight=highlight, overlay=overlay
+        pdf,
+        frame,
+        layers,
+        context,
+        lang=request.lang,
+        highlight=highlight,
+        overlay=overlay,
+        specs=specs,
+        on_layer=on_layer,
     )
     draw_inset(pdf, inset, context, frame)
     highlight_label = None
@@ -216,7 +283,8 @@ def _map_page(
         request.layers,
         lang=request.lang,
         highlight=highlight_label,
-        extra=_overlay_legend(request),
+        extra=_overlay_legend(request, specs),
+        specs=specs,
     )
     footer(pdf, request.lang, request.data_date, request.source_note, frame)
     return drawn
@@ -228,9 +296,11 @@ def _metric_shape(shape: BaseGeometry | None) -> BaseGeometry | None:
     return to_metric(gpd.GeoSeries([shape], crs=DISPLAY_CRS)).iloc[0]
 
 
-def _overlay_legend(request: PrintRequest) -> tuple[tuple[str, str, str], ...]:
+def _overlay_legend(
+    request: PrintRequest, specs: Mapping[str, LayerSpec]
+) -> tuple[tuple[str, str, str], ...]:
     rows = []
-    if request.sized_by and (spec := spec_for(request.sized_by[0])) is not None:
+    if request.sized_by and (spec := spec_for(request.sized_by[0], specs)) is not None:
         field = request.sized_by[1]
         try:
             label = spec.field(field).label(request.lang)

@@ -4,7 +4,7 @@ legend from the layer specs, an inset, scale bar, fraction and north arrow, in E
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -32,12 +32,14 @@ __all__ = [
     "CONTEXT_KEYS",
     "PAPERS",
     "Context",
+    "PrintInputs",
     "draw_inset",
     "draw_legend",
     "draw_map",
     "load_context",
     "metric_frame",
     "new_print",
+    "print_inputs",
     "spec_for",
     "window_for",
 ]
@@ -61,6 +63,22 @@ class Context:
     district: gpd.GeoDataFrame
     townships: gpd.GeoDataFrame
     river: gpd.GeoDataFrame
+
+
+@dataclass(frozen=True)
+class PrintInputs:
+    """What a print draws besides its own features, gathered before drawing (so that drawing
+    reads no store and can run in a worker without one): the context, and the spec of every
+    layer the print names that has one (uploads' specs live only in the server's session)."""
+
+    context: Context
+    specs: Mapping[str, LayerSpec]
+
+
+def print_inputs(keys: tuple[str, ...]) -> PrintInputs:
+    """The context and the specs of `keys`, read now (a layer without a spec is left out)."""
+    specs = {key: spec for key in dict.fromkeys(keys) if (spec := spec_for(key)) is not None}
+    return PrintInputs(context=load_context(), specs=specs)
 
 
 def load_context() -> Context:
@@ -131,8 +149,11 @@ def window_for(
     return tuple(float(v) for v in clipped.bounds)
 
 
-def spec_for(key: str) -> LayerSpec | None:
-    """The layer's spec, or None for a session layer that has gone."""
+def spec_for(key: str, specs: Mapping[str, LayerSpec] | None = None) -> LayerSpec | None:
+    """The layer's spec from `specs` (a print's gathered inputs) when given, else from the
+    registry; None for a session layer that has gone."""
+    if specs is not None:
+        return specs.get(key)
     try:
         return get_layer(key)
     except KeyError:
@@ -148,9 +169,14 @@ def draw_map(
     lang: str,
     highlight: BaseGeometry | None = None,
     overlay: Callable[[FPDF, MapFrame], object] | None = None,
+    specs: Mapping[str, LayerSpec] | None = None,
+    on_layer: Callable[[str], object] | None = None,
 ) -> dict[str, int]:
     """The context and `layers` (key, metric features; bottom to top) clipped to `frame`, then
-    `overlay` (what the page draws over its layers); returns the features drawn per layer."""
+    `overlay` (what the page draws over its layers); returns the features drawn per layer.
+
+    Layers are styled by their spec in `specs` (None: the registry); `on_layer(key)` is called
+    as each layer is drawn (a print's progress)."""
     drawn: dict[str, int] = {}
     with pdf.rect_clip(frame.x, frame.y, frame.width, frame.height), pdf.local_context():
         pdf.set_fill_color("#eeeeea")
@@ -163,7 +189,9 @@ def draw_map(
             draw_feature(pdf, frame, shape, color="#3182bd", width=0.6)
         for key, features in layers:
             with marked_layer(pdf, key):
-                drawn[key] = _draw_layer(pdf, frame, spec_for(key), features)
+                drawn[key] = _draw_layer(pdf, frame, spec_for(key, specs), features)
+            if on_layer is not None:
+                on_layer(key)
         if overlay is not None:
             overlay(pdf, frame)
         for shape in context.district.geometry:
@@ -262,13 +290,15 @@ def draw_legend(
     lang: str,
     highlight: str | None = None,
     extra: tuple[tuple[str, str, str], ...] = (),
+    specs: Mapping[str, LayerSpec] | None = None,
 ) -> int:
-    """Legend rows from the specs of `keys` and the context in `box`; returns the rows drawn."""
+    """Legend rows from the specs of `keys` (from `specs`; None: the registry) and the context
+    in `box`; returns the rows drawn."""
     x, y, width, height = box
     en = lang == "en"
     rows: list[tuple[str, str, str, bool]] = []  # kind, colour, label, heading
     for key in keys:
-        spec = spec_for(key)
+        spec = spec_for(key, specs)
         title = plain_text(spec.title(lang) if spec else key, _MAX_LABEL)
         kind = spec.geometry if spec else "polygon"
         style = spec.style if spec else _FALLBACK_STYLE

@@ -1,9 +1,14 @@
 """The township atlas: a cover with the district map, legend and contents, then one page per
-township with its map (the township outlined, its place in the district inset) and roll-up."""
+township with its map (the township outlined, its place in the district inset) and roll-up.
+
+What the atlas draws is gathered first (`atlas_inputs`: context, specs, the layers' features,
+each township's roll-up) and drawing reads nothing else, in this process or in the worker."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -17,36 +22,75 @@ from layers.figures import township_rollup
 from layers.formatting import format_figure
 from share.print_notes import MARGIN, footer, header
 from share.print_page import (
-    Context,
+    PrintInputs,
     draw_inset,
     draw_legend,
     draw_map,
-    load_context,
     metric_frame,
     new_print,
+    print_inputs,
 )
 
-__all__ = ["atlas_document"]
+__all__ = ["AtlasInputs", "atlas_document", "atlas_inputs"]
 
 _PAGE = (297.0, 210.0)  # A4 landscape
 _PANEL = 92.0
 _TOP = MARGIN + 12
 _BOTTOM = _PAGE[1] - MARGIN - 10
+_NO_ROLLUP = pd.DataFrame(columns=["layer", "label", "value", "unit"])
 
 
-def atlas_document(layers: tuple[str, ...], lang: str, data_date: dt.date) -> bytes:
-    """A4 landscape: the cover (district map, legend, contents), then a page per township."""
+@dataclass(frozen=True)
+class AtlasInputs:
+    """What an atlas draws, read before drawing: the context and specs, the layers' features
+    (EPSG:4326, as read) and each township's roll-up in the atlas's language, by code."""
+
+    base: PrintInputs
+    frames: Mapping[str, gpd.GeoDataFrame]
+    rollups: Mapping[str, pd.DataFrame]
+
+
+def atlas_inputs(layers: tuple[str, ...], lang: str) -> AtlasInputs:
+    """The atlas's inputs, read now (at the date being viewed)."""
+    base = print_inputs(layers)
+    codes = base.context.townships["code"]
+    return AtlasInputs(
+        base=base,
+        frames={key: load_layer(key) for key in layers},
+        rollups={str(code): township_rollup(code, lang) for code in codes},
+    )
+
+
+def atlas_document(
+    layers: tuple[str, ...],
+    lang: str,
+    data_date: dt.date,
+    *,
+    inputs: AtlasInputs | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> bytes:
+    """A4 landscape: the cover (district map, legend, contents), then a page per township.
+
+    `inputs` as `atlas_inputs(layers, lang)` reads them (then, when None); `progress("pages",
+    fraction)` after each page."""
     en = lang == "en"
-    context = load_context()
-    frames = [(key, metric_frame(load_layer(key))) for key in layers]
+    inputs = inputs or atlas_inputs(layers, lang)
+    report = progress or (lambda stage, fraction: None)
+    context = inputs.base.context
+    frames = [(key, metric_frame(inputs.frames.get(key))) for key in layers]
     title = "Shuangta District township atlas" if en else "双塔区乡镇街道图集"
     pdf = new_print(title, "A4", "landscape")
     townships = context.townships.reset_index(drop=True)
     total = len(townships) + 1
-    _cover(pdf, title, layers, frames, context, lang, data_date, townships)
+    report("pages", 0.0)
+    _cover(pdf, title, layers, frames, inputs, lang, data_date, townships)
+    report("pages", 1 / (total + 1))
     for number, township in enumerate(townships.itertuples(), start=2):
-        _township_page(pdf, township, frames, context, lang, data_date, (number, total))
-    return bytes(pdf.output())
+        _township_page(pdf, township, frames, inputs, lang, data_date, (number, total))
+        report("pages", number / (total + 1))
+    document = bytes(pdf.output())
+    report("pages", 1.0)
+    return document
 
 
 def _map_box() -> tuple[float, float, float, float]:
@@ -58,19 +102,20 @@ def _cover(
     title: str,
     layers: tuple[str, ...],
     frames: list[tuple[str, gpd.GeoDataFrame]],
-    context: Context,
+    inputs: AtlasInputs,
     lang: str,
     data_date: dt.date,
     townships: gpd.GeoDataFrame,
 ) -> None:
+    context, specs = inputs.base.context, inputs.base.specs
     pdf.add_page()
     header(pdf, title, lang)
     frame = fit_frame(_map_box(), tuple(context.district.total_bounds))
-    draw_map(pdf, frame, frames, context, lang=lang)
+    draw_map(pdf, frame, frames, context, lang=lang, specs=specs)
     left = _PAGE[0] - MARGIN - _PANEL
     contents_height = 6 + 3.8 * len(townships)
     legend_height = _BOTTOM - _TOP - contents_height - 4
-    draw_legend(pdf, (left, _TOP, _PANEL, legend_height), layers, lang=lang)
+    draw_legend(pdf, (left, _TOP, _PANEL, legend_height), layers, lang=lang, specs=specs)
     top = _TOP + legend_height + 4
     set_text(pdf, 9, "#111111")
     pdf.set_xy(left, top)
@@ -88,19 +133,20 @@ def _township_page(
     pdf: FPDF,
     township,
     frames: list[tuple[str, gpd.GeoDataFrame]],
-    context: Context,
+    inputs: AtlasInputs,
     lang: str,
     data_date: dt.date,
     page: tuple[int, int],
 ) -> None:
+    context, specs = inputs.base.context, inputs.base.specs
     pdf.add_page()
     header(pdf, _name(township, lang), lang)
     box = _map_box()
     frame = fit_frame(box, tuple(township.geometry.bounds))
-    draw_map(pdf, frame, frames, context, lang=lang, highlight=township.geometry)
+    draw_map(pdf, frame, frames, context, lang=lang, highlight=township.geometry, specs=specs)
     inset = (box[0] + box[2] - 44, box[1] + box[3] - 37, 42, 35)
     draw_inset(pdf, inset, context, frame)
-    rollup = township_rollup(township.code, lang)
+    rollup = inputs.rollups.get(str(township.code), _NO_ROLLUP)
     _rollup_table(pdf, rollup, lang, (_PAGE[0] - MARGIN - _PANEL, _TOP, _PANEL, _BOTTOM - _TOP))
     footer(pdf, lang, data_date, "", frame)
     _page_number(pdf, page)

@@ -139,4 +139,32 @@ TOOLS_TEXT = {
         "三区三线规则文件有误：{problem}",
         "The 三区三线 rules file is wrong: {problem}",
     ),
+    "print_progress": ("正在出图：{stage}（已用 {seconds} 秒）", "Printing: {stage} ({seconds} s)"),
+    "print_stage_gather": ("读取图层数据", "reading the layers"),
+    "print_stage_start": ("启动出图进程", "starting the print worker"),
+    "print_stage_layers": ("绘制图层", "drawing the layers"),
+    "print_stage_legend": ("图例、比例尺与注记", "legend, scale and notes"),
+    "print_stage_png": ("转为 300 dpi PNG", "rendering the 300 dpi PNG"),
+    "print_stage_pages": ("排版乡镇页面", "laying out the township pages"),
+    "print_failed": ("出图未完成：{reason}", "The print was not made: {reason}"),
+    "print_limit_time": (
+        "用时超过 {n} 秒，已停止（超出时间限制）。",
+        "it took longer than {n} s and was stopped (the time limit).",
+    ),
+    "print_limit_processing": (
+        "耗用的处理时间超过 {n} 秒，已停止（超出处理时间限制）。",
+        "it used more than {n} s of processing time and was stopped (the processing-time limit).",
+    ),
+    "print_limit_memory": (
+        "所需内存超过允许的 {n} MB，已停止（超出内存限制）。",
+        "it needed more than the {n} MB of memory allowed and was stopped (the memory limit).",
+    ),
+    "print_limit_memory_or_processing": (
+        "所需内存或处理时间超出限制，已停止。",
+        "it needed more memory or processing time than allowed and was stopped.",
+    ),
+    "print_limit_other": (
+        "出图时发生意外错误，已记录在服务器日志中。",
+        "an unexpected error stopped it (logged on the server).",
+    ),
 }

@@ -1,18 +1,31 @@
 """The print tool: the map page as shown (view, layers switched on, filters, uploads) on A4 or
-A3 paper as a vector PDF or a 300-dpi PNG, and the township atlas (one page per township)."""
+A3 paper as a vector PDF or a 300-dpi PNG, and the township atlas (one page per township).
+
+Both are drawn in the limited print worker (share.print_worker) behind a progress bar; a print
+that hits a limit is reported in the user's language and the page carries on.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+
 import streamlit as st
 
+from geo.errors import DataError
+from geo.upload_worker import UploadCancelled
 from layers import load_layer, view_date
 from maps.layer_state import switched_on
-from share.print_map import PrintRequest, print_map, township_atlas
+from share.print_map import PrintRequest, ProgressCallback
 from share.print_overlays import Outline
+from share.print_worker import PrintStopped, atlas_in_worker, print_in_worker
 from store import beijing_today
 from ui.i18n import text
+from ui.messages import explain, plain_markdown
 from ui.page_spec import MapPage, state_key
 from ui.study_area import current_study
+from ui.upload_reading import session_left
 from ui.uploads_state import uploaded_keys
 from ui.view_date import dated
 
@@ -21,10 +34,13 @@ __all__ = ["page_print_request", "render_print_tool"]
 PAPERS = ("A4", "A3")
 ORIENTATIONS = ("landscape", "portrait")
 FORMATS = {"pdf": ("application/pdf", ".pdf"), "png": ("image/png", ".png")}
+_STAGES = ("gather", "start", "layers", "legend", "png", "pages")
+
+log = logging.getLogger(__name__)
 
 
 def render_print_tool(page: MapPage, lang: str, view) -> None:
-    """Paper, orientation and format; the file is made on request, with a spinner."""
+    """Paper, orientation and format; the file is made on request, with a progress bar."""
     st.caption(text("print_intro", lang))
     with st.form(state_key(page, "print:form"), border=False):
         columns = st.columns([3, 2, 2, 2])
@@ -51,12 +67,12 @@ def render_print_tool(page: MapPage, lang: str, view) -> None:
         request = page_print_request(
             page, lang, view, title=title, paper=paper, orientation=orientation
         )
-        with st.spinner(text("print_making", lang)):
-            st.session_state[state_key(page, "print:file")] = (
-                print_map(request, fmt),
-                fmt,
-                dated(f"{title or page.title(lang)}-{paper}"),
-            )
+        data = _made(lambda **watch: print_in_worker(request, fmt, **watch), lang)
+        if data is None:
+            st.session_state.pop(state_key(page, "print:file"), None)  # not the last request's
+        else:
+            base = dated(f"{title or page.title(lang)}-{paper}")
+            st.session_state[state_key(page, "print:file")] = (data, fmt, base)
     made_file = st.session_state.get(state_key(page, "print:file"))
     if made_file:
         data, fmt, base = made_file
@@ -134,9 +150,12 @@ def _atlas(page: MapPage, lang: str) -> None:
     st.markdown(f"**{text('atlas_title', lang)}**")
     st.caption(text("atlas_intro", lang))
     if st.button(text("atlas_make", lang), key=state_key(page, "atlas:make")):
-        with st.spinner(text("print_making", lang)):
-            data = township_atlas(page.layers, lang, view_date() or beijing_today())
-        st.session_state[state_key(page, "atlas:file")] = data
+        day = view_date() or beijing_today()
+        data = _made(lambda **watch: atlas_in_worker(page.layers, lang, day, **watch), lang)
+        if data is None:
+            st.session_state.pop(state_key(page, "atlas:file"), None)
+        else:
+            st.session_state[state_key(page, "atlas:file")] = data
     data = st.session_state.get(state_key(page, "atlas:file"))
     if data:
         st.download_button(
@@ -147,3 +166,50 @@ def _atlas(page: MapPage, lang: str) -> None:
             key=state_key(page, "atlas:download"),
             on_click="ignore",
         )
+
+
+def _made(make: Callable[..., bytes], lang: str) -> bytes | None:
+    """`make(on_progress=, cancelled=)` run behind a progress bar; None (the reason shown as
+    an error) when the print stopped, or quietly when the user left."""
+    bar = st.progress(0.0, text=text("print_making", lang))
+    started = time.monotonic()
+    shown = {"stage": "", "fraction": 0.0, "at": started}
+
+    def draw() -> None:  # every st call is where Streamlit stops a run (the page left)
+        shown["at"] = time.monotonic()
+        seconds = int(shown["at"] - started)
+        bar.progress(
+            shown["fraction"],
+            text=text("print_progress", lang, stage=shown["stage"], seconds=seconds),
+        )
+
+    def progress(stage: str, fraction: float) -> None:
+        shown.update(stage=text(f"print_stage_{stage}", lang) if stage in _STAGES else stage)
+        shown.update(fraction=min(max(fraction, 0.0), 1.0))
+        draw()
+
+    def stop() -> bool:
+        if time.monotonic() - shown["at"] >= 1:
+            draw()
+        return session_left()
+
+    on_progress: ProgressCallback = progress
+    try:
+        return make(on_progress=on_progress, cancelled=stop)
+    except UploadCancelled:  # the user left while it was drawn: nobody to show it to
+        log.info("a print stopped: the session left")
+        return None
+    except DataError as error:
+        st.error(text("print_failed", lang, reason=_reason(error, lang)))
+        return None
+    finally:
+        bar.empty()
+
+
+def _reason(error: DataError, lang: str) -> str:
+    """Why a print stopped, in `lang`: the limit it hit, or what went wrong."""
+    if isinstance(error, PrintStopped):
+        if error.limit is not None:
+            return text(f"print_limit_{error.limit}", lang, n=f"{error.amount or 0:,}")
+        return text("print_limit_other", lang)
+    return plain_markdown(explain(error, lang))  # the layers could not be read for it
