@@ -74,8 +74,8 @@ TOOLS_TEXT = {
     "print_download": ("下载 {fmt}", "Download {fmt}"),
     "atlas_title": ("乡镇图集", "Township atlas"),
     "atlas_intro": (
-        "每个乡镇街道一页：本页图层的地图和各类项目汇总表，合成一个 PDF。",
-        "One page per township, with this page's layers on its map and its roll-up table, in one PDF.",
+        "每个乡镇街道一页：地图上打开的本页图层和该乡镇街道的各类项目汇总表，合成一个 PDF。",
+        "One page per township, with this page's layers switched on on the map and the township's roll-up table, in one PDF.",
     ),
     "atlas_make": ("生成乡镇图集", "Make the township atlas"),
     "atlas_download": ("下载乡镇图集 PDF", "Download the township atlas (PDF)"),

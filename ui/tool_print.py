@@ -29,7 +29,7 @@ from ui.upload_reading import session_left
 from ui.uploads_state import uploaded_keys
 from ui.view_date import dated
 
-__all__ = ["page_print_request", "render_print_tool"]
+__all__ = ["layers_shown", "page_print_request", "render_print_tool"]
 
 PAPERS = ("A4", "A3")
 ORIENTATIONS = ("landscape", "portrait")
@@ -95,10 +95,7 @@ def page_print_request(
     """The page as shown: its view's bounds and the layers switched on as the map last
     reported them (the page's defaults before it has), the filtered features, the uploads."""
     returned = st.session_state.get(state_key(page, "map")) or {}
-    offered = (*page.layers, *uploaded_keys())
-    shown = switched_on(returned, offered)
-    if shown is None:
-        shown = tuple(key for key in offered if key not in page.hidden)
+    shown = layers_shown(page)
     frames = {key: view.frames[key] if key in view.frames else load_layer(key) for key in shown}
     study = current_study(page)
     return PrintRequest(
@@ -145,13 +142,25 @@ def _bounds(returned: dict) -> tuple[float, float, float, float] | None:
     return values
 
 
+def layers_shown(page: MapPage) -> tuple[str, ...]:
+    """The page's layers and uploads switched on, as the map last reported them (the page's
+    defaults before it has)."""
+    returned = st.session_state.get(state_key(page, "map")) or {}
+    offered = (*page.layers, *uploaded_keys())
+    shown = switched_on(returned, offered)
+    if shown is None:
+        shown = tuple(key for key in offered if key not in page.hidden)
+    return shown
+
+
 def _atlas(page: MapPage, lang: str) -> None:
-    """The township atlas of this page's layers, made on request."""
+    """The township atlas of the page's atlas layers switched on on its map, made on request."""
     st.markdown(f"**{text('atlas_title', lang)}**")
     st.caption(text("atlas_intro", lang))
     if st.button(text("atlas_make", lang), key=state_key(page, "atlas:make")):
         day = view_date() or beijing_today()
-        data = _made(lambda **watch: atlas_in_worker(page.layers, lang, day, **watch), lang)
+        layers = tuple(key for key in layers_shown(page) if key in page.layers)
+        data = _made(lambda **watch: atlas_in_worker(layers, lang, day, **watch), lang)
         if data is None:
             st.session_state.pop(state_key(page, "atlas:file"), None)
         else:
