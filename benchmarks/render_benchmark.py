@@ -278,6 +278,10 @@ def _targets(by_case: dict) -> list[str]:
         )
         checks.append(_check("100k polygons: zoom redraw ≤ 0.5 s", app.zoom_s, 0.5))
         checks.append(_check("100k polygons: JS heap ≤ 300 MB", app.heap_mb, 300))
+        # Issue 19 part 2: the whole-layer path, leaner.
+        checks.append(_check("100k polygons: server build ≤ 3 s", app.build_s, 3.0))
+        checks.append(_check("100k polygons: first render ≤ 1 s", app.first_render_s, 1.0))
+        checks.append(_check("100k polygons: JS heap ≤ 150 MB", app.heap_mb, 150))
     return checks
 
 

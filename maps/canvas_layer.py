@@ -1,7 +1,8 @@
 """A canvas layer for large layers: draws every feature itself, with no Leaflet object per feature.
 
 Features arrive in the compact encoding of `maps.compact_layer`. In the browser they are decoded
-once into typed arrays of Web-Mercator coordinates with per-feature bounding boxes. Each redraw
+once into one typed array of Web-Mercator coordinates (offsets for rings and features, a
+bounding box per feature; no JS object per feature or ring). Each redraw
 (after a pan or zoom) skips features outside the view and vertices closer than one screen pixel
 to the last one drawn, so the drawn shape is never more than a pixel off the true one, and draws
 one path per colour. Hovering shows the layer's tooltip; a click reports the feature under the
@@ -36,45 +37,56 @@ class CanvasLayer(MacroElement):
         lat = Math.max(Math.min(lat, MAX_LAT), -MAX_LAT);
         return TILE * (0.5 - Math.log(Math.tan(Math.PI / 4 + lat * D / 2)) / (2 * Math.PI));
     }
-    // Decode encoded polylines straight into mercator pairs (lat first, as encoded).
     {{ this.helpers_js }}
-    function decodeInto(text, precision, out) {
-        decodePolyline(text, precision, function(lon, lat) { out.push(mercX(lon), mercY(lat)); });
-    }
     var count = payload.ids.length, isPoint = payload.points !== undefined, isLine = options.fillOpacity === 0;
 
-    var coords = [], rings = [], ringStarts = [], featureRings = new Int32Array(count + 1);
+    // Every vertex decoded once into one typed array of Web-Mercator pairs, relative to the
+    // first vertex (single precision is then far below a pixel for a district-sized layer),
+    // with rings and features as offsets into it: no JS array or object per ring or feature.
+    var text = isPoint ? payload.points : payload.coords, vertexCount = 0;
+    if (isPoint) { vertexCount = count; }
+    else { for (var r0 = 0; r0 < payload.vertices.length; r0++) { vertexCount += payload.vertices[r0]; } }
+    // The layer's extent (sent with it) fixes the origin: its top-left corner.
+    var X0 = mercX(payload.bounds[0]), Y0 = mercY(payload.bounds[3]), filled = 0;
+    var span = Math.max(mercX(payload.bounds[2]) - X0, mercY(payload.bounds[1]) - Y0);
+    // Beyond about 5° across, single precision could be off by a pixel at street zoom.
+    var coords = span < 4 ? new Float32Array(2 * vertexCount) : new Float64Array(2 * vertexCount);
+    decodePolyline(text, payload.precision, function(lon, lat) {
+        coords[filled++] = mercX(lon) - X0; coords[filled++] = mercY(lat) - Y0;
+    });
+    var ringTotal = isPoint ? 0 : payload.vertices.length + count;
+    var rings = new Int8Array(ringTotal), ringStarts = new Int32Array(ringTotal + 1);
+    var featureRings = new Int32Array(count + 1);
     var boxes = new Float64Array(count * 4), kinds = new Uint8Array(count);
     if (isPoint) {
-        decodeInto(payload.points, payload.precision, coords);
         for (var i = 0; i < count; i++) {
-            boxes.set([coords[2 * i], coords[2 * i + 1], coords[2 * i], coords[2 * i + 1]], 4 * i);
+            var px = coords[2 * i] + X0, py = coords[2 * i + 1] + Y0;
+            boxes[4 * i] = px; boxes[4 * i + 1] = py; boxes[4 * i + 2] = px; boxes[4 * i + 3] = py;
         }
     } else {
-        var ringCount = 0;
+        var ringCount = 0, vertex = 0, part = 0, line = 0;
         for (var f = 0; f < count; f++) {
-            var shape = payload.shapes[f], minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
-            kinds[f] = shape[0] === "P" ? 1 : 0;
+            var minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity, fromVertex = vertex;
+            kinds[f] = payload.kinds.charCodeAt(f) === 80 ? 1 : 0;  // "P"
             featureRings[f] = ringCount;
-            shape[1].forEach(function(part) {
-                part.forEach(function(ring, r) {
-                    ringStarts.push(coords.length / 2);
-                    rings.push(r === 0 ? 0 : 1);
-                    decodeInto(ring, payload.precision, coords);
-                    ringCount++;
-                });
-            });
-            ringStarts.push(coords.length / 2); rings.push(-1); ringCount++;  // end marker of the feature
-            for (var c = ringStarts[featureRings[f]]; c < coords.length / 2; c++) {
+            for (var q = 0; q < payload.parts[f]; q++, part++) {
+                for (var k = 0; k < payload.rings[part]; k++, line++) {
+                    ringStarts[ringCount] = vertex; rings[ringCount] = k === 0 ? 0 : 1; ringCount++;
+                    vertex += payload.vertices[line];
+                }
+            }
+            ringStarts[ringCount] = vertex; rings[ringCount] = -1; ringCount++;  // end marker of the feature
+            for (var c = fromVertex; c < vertex; c++) {
                 var x = coords[2 * c], y = coords[2 * c + 1];
                 if (x < minx) minx = x; if (x > maxx) maxx = x; if (y < miny) miny = y; if (y > maxy) maxy = y;
             }
-            boxes.set([minx, miny, maxx, maxy], 4 * f);
+            boxes[4 * f] = minx + X0; boxes[4 * f + 1] = miny + Y0; boxes[4 * f + 2] = maxx + X0; boxes[4 * f + 3] = maxy + Y0;
         }
         featureRings[count] = ringCount;
+        ringStarts[ringCount] = vertex;
     }
-    coords = Float64Array.from(coords);
-    payload.points = undefined; payload.shapes = undefined;  // the text is no longer needed
+    // The text and the counts are no longer needed.
+    payload.points = payload.coords = payload.vertices = payload.rings = payload.parts = undefined;
     function property(name, i) { var column = payload.columns[name]; return column.values[column.codes[i]]; }
     function colorOf(i) {
         var value = options.styleField ? property(options.styleField, i) : null;
@@ -222,7 +234,7 @@ class CanvasLayer(MacroElement):
     }
     function drawFeature(ctx, i, s, dx, dy) {
         if (isPoint) {
-            var px = coords[2 * i] * s + dx, py = coords[2 * i + 1] * s + dy;
+            var px = boxes[4 * i] * s + dx, py = boxes[4 * i + 1] * s + dy;
             ctx.moveTo(px + options.radius, py); ctx.arc(px, py, options.radius, 0, 2 * Math.PI);
             return;
         }
@@ -247,11 +259,11 @@ class CanvasLayer(MacroElement):
     // Ring `r` in screen pixels, into `scratch`; returns its vertex count.
     var scratch = new Float64Array(1024), keep = new Uint8Array(512), stack = [];
     function project(r, s, dx, dy) {
-        var start = ringStarts[r], n = ringStarts[r + 1] - start;
+        var start = ringStarts[r], n = ringStarts[r + 1] - start, ox = X0 * s + dx, oy = Y0 * s + dy;
         if (scratch.length < 2 * n) { scratch = new Float64Array(4 * n); keep = new Uint8Array(2 * n); }
         for (var c = 0; c < n; c++) {
-            scratch[2 * c] = coords[2 * (start + c)] * s + dx;
-            scratch[2 * c + 1] = coords[2 * (start + c) + 1] * s + dy;
+            scratch[2 * c] = coords[2 * (start + c)] * s + ox;
+            scratch[2 * c + 1] = coords[2 * (start + c) + 1] * s + oy;
         }
         return n;
     }
@@ -279,6 +291,7 @@ class CanvasLayer(MacroElement):
     }
     function hitShape(i, x, y, tolerance) {
         var inside = false;
+        x -= X0; y -= Y0;
         for (var r = featureRings[i]; rings[r] !== -1; r++) {
             var start = ringStarts[r], end = ringStarts[r + 1];
             for (var c = start + 1; c < end; c++) {

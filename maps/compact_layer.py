@@ -2,6 +2,7 @@
 
 Inline GeoJSON repeats every key and writes coordinates in full; here each text column is a
 list of distinct values plus one small code per feature, and coordinates are encoded polylines.
+Geometry is flat: counts of parts, rings and vertices, and one encoded polyline of every vertex.
 The browser rebuilds ordinary GeoJSON features (properties included, so a click still reports
 the feature's layer and id) and draws them on the map's canvas.
 """
@@ -24,6 +25,8 @@ __all__ = ["HELPERS_JS", "CompactLayer", "encode_features", "script_json"]
 _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 POINT_PRECISION = 5  # 1e-5° ≈ 1 m: below a pixel up to zoom 17
 SHAPE_PRECISION = 6
+_POLYGON = 3  # shapely type ids
+_POLYGON_TYPES = (3, 6)  # Polygon, MultiPolygon
 
 
 def encode_features(frame: gpd.GeoDataFrame, *, id_column: str, columns: list[str]) -> dict:
@@ -37,25 +40,51 @@ def encode_features(frame: gpd.GeoDataFrame, *, id_column: str, columns: list[st
         coords = shapely.get_coordinates(frame.geometry.to_numpy())
         payload["points"] = encode_polyline(coords, POINT_PRECISION)
         payload["precision"] = POINT_PRECISION
+        payload["bounds"] = _bounds(coords)
     else:
-        payload["shapes"] = [_encode_shape(geometry) for geometry in frame.geometry]
+        payload.update(_encode_shapes(np.asarray(frame.geometry.array, dtype=object)))
         payload["precision"] = SHAPE_PRECISION
     return payload
 
 
-def _encode_shape(geometry) -> list:
-    """[kind, parts]: kind 'L' lines or 'P' polygons; parts are lists of encoded rings/lines."""
-    if geometry is None or geometry.is_empty:
-        return ["P", []]
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        polygons = getattr(geometry, "geoms", [geometry])
-        return ["P", [[_ring(p.exterior), *(_ring(r) for r in p.interiors)] for p in polygons]]
-    lines = getattr(geometry, "geoms", [geometry])
-    return ["L", [[_ring(line)] for line in lines]]
+def _encode_shapes(geometries: np.ndarray) -> dict:
+    """The geometry of every feature as flat columns, built from whole arrays.
+
+    `kinds` has one letter per feature: 'P' polygons (also a missing or empty geometry, with no
+    parts) or 'L' lines. Feature f has `parts[f]` parts; part p has `rings[p]` lines (a polygon
+    part its exterior ring, then its holes; a line part one line); line r has `vertices[r]`
+    vertices. `coords` is one encoded polyline of every vertex, in that order.
+    """
+    types = shapely.get_type_id(geometries)
+    absent = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    kinds = np.where(absent | np.isin(types, _POLYGON_TYPES), "P", "L")
+    parts, part_feature = shapely.get_parts(geometries, return_index=True)
+    present = ~shapely.is_empty(parts)
+    parts, part_feature = parts[present], part_feature[present]
+    # The lines to encode: every ring of a polygon part (exterior first), or the part itself.
+    is_polygon = shapely.get_type_id(parts) == _POLYGON
+    rings, ring_of = shapely.get_rings(parts[is_polygon], return_index=True)
+    ring_part = np.concatenate([np.flatnonzero(is_polygon)[ring_of], np.flatnonzero(~is_polygon)])
+    lines = np.concatenate([rings, parts[~is_polygon]])
+    if not is_polygon.all():  # lines and polygons mixed: back into the order of their parts
+        order = np.argsort(ring_part, kind="stable")
+        ring_part, lines = ring_part[order], lines[order]
+    coords, vertex_line = shapely.get_coordinates(lines, return_index=True)
+    return {
+        "kinds": "".join(kinds.tolist()),
+        "parts": np.bincount(part_feature, minlength=len(geometries)).tolist(),
+        "rings": np.bincount(ring_part, minlength=len(parts)).tolist(),
+        "vertices": np.bincount(vertex_line, minlength=len(lines)).tolist(),
+        "coords": encode_polyline(coords, SHAPE_PRECISION),
+        "bounds": _bounds(coords),
+    }
 
 
-def _ring(ring) -> str:
-    return encode_polyline(np.asarray(ring.coords)[:, :2], SHAPE_PRECISION)
+def _bounds(coords: np.ndarray) -> list[float]:
+    """[min lon, min lat, max lon, max lat] of the vertices (zeros when there are none)."""
+    if len(coords) == 0:
+        return [0.0, 0.0, 0.0, 0.0]
+    return [*coords.min(axis=0).tolist(), *coords.max(axis=0).tolist()]
 
 
 class CompactLayer(MacroElement):
@@ -68,23 +97,16 @@ class CompactLayer(MacroElement):
     var payload = {{ this.payload_json }};
     var options = {{ this.options_json }};
     {{ this.helpers_js }}
+    var geometries = payload.points !== undefined ? null : shapesOf(payload);
+    var points = payload.points !== undefined ? decode(payload.points, payload.precision) : null;
     function decode(text, precision) {
         var out = [];
         decodePolyline(text, precision, function(lon, lat) { out.push([lon, lat]); });
         return out;
     }
     function geometry(i) {
-        if (payload.points !== undefined) {
-            return {type: "Point", coordinates: points[i]};
-        }
-        var shape = payload.shapes[i];
-        var parts = shape[1].map(function(part) {
-            return part.map(function(ring) { return decode(ring, payload.precision); });
-        });
-        if (shape[0] === "P") { return {type: "MultiPolygon", coordinates: parts}; }
-        return {type: "MultiLineString", coordinates: parts.map(function(part) { return part[0]; })};
+        return points ? {type: "Point", coordinates: points[i]} : geometries[i];
     }
-    var points = payload.points !== undefined ? decode(payload.points, payload.precision) : null;
     var features = payload.ids.map(function(id, i) {
         var properties = {_layer: options.layer, _id: id};
         Object.keys(payload.columns).forEach(function(name) {
@@ -148,22 +170,43 @@ class CompactLayer(MacroElement):
 
 
 # JavaScript shared by the compact and the canvas layer: the polyline decoder (Google's
-# algorithm, lat first; `emit(lon, lat)` per vertex) and the tooltip table (cells arrive
-# HTML-escaped from the server, so nothing from data runs as markup).
+# algorithm, lat first; `emit(lon, lat)` per vertex; arithmetic rather than 32-bit bit
+# operations, so values of any precision decode), the flat geometry read back as GeoJSON, and
+# the tooltip table (cells arrive HTML-escaped from the server, so nothing from data runs as
+# markup).
 HELPERS_JS = """
 function decodePolyline(text, precision, emit) {
-    var index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision);
-    while (index < text.length) {
-        var pair = [0, 0];
-        for (var k = 0; k < 2; k++) {
-            var result = 0, shift = 0, b;
-            do { b = text.charCodeAt(index++) - 63; result |= (b & 31) << shift; shift += 5; }
-            while (b >= 32);
-            pair[k] = (result & 1) ? ~(result >> 1) : (result >> 1);
-        }
-        lat += pair[0]; lon += pair[1];
+    var index = 0, lat = 0, lon = 0, factor = Math.pow(10, precision), length = text.length;
+    while (index < length) {
+        var result = 0, scale = 1, b;
+        do { b = text.charCodeAt(index++) - 63; result += (b & 31) * scale; scale *= 32; }
+        while (b >= 32);
+        lat += (result % 2) ? -(result + 1) / 2 : result / 2;
+        result = 0; scale = 1;
+        do { b = text.charCodeAt(index++) - 63; result += (b & 31) * scale; scale *= 32; }
+        while (b >= 32);
+        lon += (result % 2) ? -(result + 1) / 2 : result / 2;
         emit(lon / factor, lat / factor);
     }
+}
+// GeoJSON geometries, one per feature, from the flat columns of `encode_features`.
+function shapesOf(payload) {
+    var flat = [], out = [], v = 0, r = 0, p = 0;
+    decodePolyline(payload.coords, payload.precision, function(lon, lat) { flat.push([lon, lat]); });
+    for (var f = 0; f < payload.kinds.length; f++) {
+        var parts = [];
+        for (var q = 0; q < payload.parts[f]; q++, p++) {
+            var lines = [];
+            for (var k = 0; k < payload.rings[p]; k++, r++) {
+                lines.push(flat.slice(v, v + payload.vertices[r]));
+                v += payload.vertices[r];
+            }
+            parts.push(lines);
+        }
+        out.push(payload.kinds[f] === "P" ? {type: "MultiPolygon", coordinates: parts}
+            : {type: "MultiLineString", coordinates: parts.map(function(lines) { return lines[0]; })});
+    }
+    return out;
 }
 function tooltipTable(items, valueOf) {
     var rows = items.map(function(item) {

@@ -6,7 +6,14 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import (
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
 
 from maps.compact_layer import POINT_PRECISION, SHAPE_PRECISION, CompactLayer, encode_features
 from maps.polyline import decode_polyline
@@ -16,6 +23,26 @@ def _frame(geometries: list, names: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"uid": [f"f-{i}" for i in range(len(names))], "name": names}, geometry=geometries, crs=4326
     )
+
+
+def _shapes(payload: dict) -> list:
+    """[kind, parts] per feature, each part a list of decoded lines, read from the flat columns
+    as the browser's `shapesOf` reads them."""
+    flat = decode_polyline(payload["coords"], payload["precision"])
+    parts_of, lines_of, vertices = (iter(payload[key]) for key in ("parts", "rings", "vertices"))
+    start, shapes = 0, []
+    for kind in payload["kinds"]:
+        parts = []
+        for _ in range(next(parts_of)):
+            lines = []
+            for _ in range(next(lines_of)):
+                count = next(vertices)
+                lines.append(flat[start : start + count])
+                start += count
+            parts.append(lines)
+        shapes.append([kind, parts])
+    assert start == len(flat)
+    return shapes
 
 
 def test_points_ids_and_dictionary_coded_text() -> None:
@@ -38,10 +65,10 @@ def test_polygons_with_holes_and_lines_keep_every_ring() -> None:
         [Polygon(shell, [hole]), LineString([(120.4, 41.5), (120.41, 41.51)])], ["a", "b"]
     )
     payload = encode_features(frame, id_column="uid", columns=[])
-    kind, parts = payload["shapes"][0]
+    kind, parts = _shapes(payload)[0]
     assert kind == "P" and len(parts) == 1 and len(parts[0]) == 2
-    assert np.allclose(decode_polyline(parts[0][1], SHAPE_PRECISION), hole, atol=1e-6)
-    assert payload["shapes"][1][0] == "L"
+    assert np.allclose(parts[0][1], hole, atol=1e-6)
+    assert _shapes(payload)[1][0] == "L"
 
 
 def test_text_that_looks_like_markup_or_templates_cannot_break_out() -> None:
@@ -55,3 +82,92 @@ def test_text_that_looks_like_markup_or_templates_cannot_break_out() -> None:
     assert "</script><script>alert(1)" not in page
     assert "<\\/script>" in page
     assert "{{ config }}" not in page and "\\u007b{ config }}" in page
+
+
+def _reference_shape(geometry) -> list:
+    """The per-feature encoder the vectorised one replaced (one shapely object at a time)."""
+    if geometry is None or geometry.is_empty:
+        return ["P", []]
+
+    def ring(line) -> str:
+        return _reference_polyline(np.asarray(line.coords)[:, :2], SHAPE_PRECISION)
+
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        polygons = getattr(geometry, "geoms", [geometry])
+        return ["P", [[ring(p.exterior), *(ring(r) for r in p.interiors)] for p in polygons]]
+    return ["L", [[ring(line)] for line in getattr(geometry, "geoms", [geometry])]]
+
+
+def _reference_polyline(coords: np.ndarray, precision: int) -> str:
+    """Google's algorithm value by value, as `encode_polyline` did before it was vectorised."""
+    scaled = np.round(np.asarray(coords, dtype=float)[:, ::-1] * 10**precision).astype(np.int64)
+    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    chars = []
+    for value in ((deltas << 1) ^ (deltas >> 63)).tolist():
+        while value >= 0x20:
+            chars.append(chr(((value & 0x1F) | 0x20) + 63))
+            value >>= 5
+        chars.append(chr(value + 63))
+    return "".join(chars)
+
+
+def _mixed_geometries() -> list:
+    rng = np.random.default_rng(11)
+    shell = [(120.50, 41.60), (120.52, 41.60), (120.52, 41.62), (120.50, 41.62), (120.50, 41.60)]
+    holes = [
+        [(120.505, 41.605), (120.506, 41.605), (120.506, 41.606), (120.505, 41.605)],
+        [(120.51, 41.61), (120.512, 41.61), (120.512, 41.612), (120.51, 41.61)],
+    ]
+    jagged = Polygon(
+        np.column_stack([120.4 + rng.uniform(0, 1e-3, 30), 41.5 + rng.uniform(0, 1e-3, 30)])
+    )
+    return [
+        Polygon(shell, holes),
+        MultiPolygon([Polygon(shell, holes[:1]), jagged]),
+        LineString([(120.4, 41.5), (120.41, 41.51), (120.4123456789, 41.5000001)]),
+        MultiLineString([[(120.4, 41.5), (120.41, 41.51)], [(120.3, 41.4), (120.31, 41.41)]]),
+        Point(120.45, 41.55),
+        MultiPoint([(120.45, 41.55), (120.46, 41.56)]),
+        None,
+        Polygon(),
+        LineString(),
+        Polygon([(-179.999999, -89.9), (179.999999, -89.9), (0.0, 89.9)]),
+        jagged,
+    ]
+
+
+def test_vectorised_shapes_decode_as_the_per_feature_encoder_did() -> None:
+    geometries = _mixed_geometries()
+    frame = _frame(geometries, [str(i) for i in range(len(geometries))])
+    shapes = _shapes(encode_features(frame, id_column="uid", columns=[]))
+    for (kind, parts), (old_kind, old_parts) in zip(
+        shapes, [_reference_shape(g) for g in geometries], strict=True
+    ):
+        assert kind == old_kind and [len(p) for p in parts] == [len(p) for p in old_parts]
+        for lines, old_lines in zip(parts, old_parts, strict=True):
+            for line, old in zip(lines, old_lines, strict=True):
+                # The same vertices on the same 1e-6° grid: identical once decoded.
+                assert np.array_equal(line, decode_polyline(old, SHAPE_PRECISION))
+    assert shapes[6] == ["P", []] and shapes[7] == ["P", []]
+
+
+def test_decoded_rings_are_the_display_coordinates_within_half_a_unit() -> None:
+    geometries = [g for g in _mixed_geometries() if g is not None and not g.is_empty]
+    payload = encode_features(
+        _frame(geometries, [""] * len(geometries)), id_column="uid", columns=[]
+    )
+    for geometry, (_, parts) in zip(geometries, _shapes(payload), strict=True):
+        decoded = [line for part in parts for line in part]
+        expected = shapely.get_coordinates(
+            shapely.get_rings(shapely.get_parts(geometry))
+            if geometry.geom_type.endswith("Polygon")
+            else shapely.get_parts(geometry)
+        )
+        assert np.abs(np.concatenate(decoded) - expected).max() <= 0.5e-6 + 1e-12
+
+
+def test_a_layer_of_only_missing_and_empty_geometries() -> None:
+    frame = _frame([None, Polygon(), LineString()], ["a", "b", "c"])
+    payload = encode_features(frame, id_column="uid", columns=["name"])
+    assert _shapes(payload) == [["P", []]] * 3
+    assert payload["coords"] == "" and payload["kinds"] == "PPP"
