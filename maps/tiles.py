@@ -98,8 +98,10 @@ _TIPPECANOE_OPTIONS = (
 class TileLimits:
     """What one tile build may cost; set by the server's configuration (ATLAS_TILES_*)."""
 
-    max_features: int = 5_000_000
-    memory_bytes: int = 6144 * MB  # address space: tippecanoe maps its temporary files
+    max_features: int = 2_000_000
+    # Address space, tippecanoe's mapped temporary files included: 100k parcels of 40 vertices
+    # need between 400 and 800 MB (measured), so a million some 4-8 GB.
+    memory_bytes: int = 12288 * MB
     cpu_seconds: int = 2400  # all threads together
     wall_seconds: int = 1500
     max_file_bytes: int = 8192 * MB  # any one file written: the archive, a temporary file
