@@ -112,6 +112,7 @@ bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
 	$(BIN)/python benchmarks/store_benchmark.py $(STORE_BENCH_ARGS)
 	$(BIN)/python benchmarks/print_benchmark.py $(PRINT_BENCH_ARGS)
 	$(BIN)/python benchmarks/area_benchmark.py $(AREA_BENCH_ARGS)
+	$(BIN)/python benchmarks/load_benchmark.py $(LOAD_BENCH_ARGS)
 
 data: $(VENV)/.runtime-installed
 
