@@ -33,6 +33,7 @@ class Study:
     refused: AreaRefused | None = None
     selection_then: Selection | None = None
     shown: bool = True
+    from_drawing: bool = False
 
 
 def apply_drawing(page: MapPage, datum: str) -> bool:
@@ -47,12 +48,16 @@ def apply_drawing(page: MapPage, datum: str) -> bool:
         return False
     st.session_state[state_key(page, "drawn")] = marker
     selection = st.session_state.get(state_key(page, "selection"))
-    if not isinstance(drawings, list) or not drawings:  # deleted with the toolbar
-        st.session_state.pop(state_key(page, "study"), None)
-        return True
+    if not isinstance(drawings, list) or not drawings:
+        # The map sends an empty list with every click until something is drawn: only a
+        # drawing deleted with the toolbar ends the study it made. No drawing, no click eaten.
+        study = current_study(page)
+        if study is not None and study.from_drawing:
+            st.session_state.pop(state_key(page, "study"), None)
+        return False
     if len(marker) > MAX_DRAWINGS_CHARS:
         refused = AreaRefused("图形过大。", "The shape is too large.")
-        study = Study(refused=refused, selection_then=selection)
+        study = Study(refused=refused, selection_then=selection, from_drawing=True)
     else:
         study = _study_of(drawings[-1], datum, selection)
     st.session_state[state_key(page, "study")] = study
@@ -63,10 +68,11 @@ def _study_of(feature: object, datum: str, selection: Selection | None) -> Study
     try:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if isinstance(geometry, dict) and geometry.get("type") in _LINES:
-            return Study(line=measure_drawing(feature, datum), selection_then=selection)
-        return Study(area=drawn_area(feature, datum), selection_then=selection)
+            line = measure_drawing(feature, datum)
+            return Study(line=line, selection_then=selection, from_drawing=True)
+        return Study(area=drawn_area(feature, datum), selection_then=selection, from_drawing=True)
     except AreaRefused as refused:
-        return Study(refused=refused, selection_then=selection)
+        return Study(refused=refused, selection_then=selection, from_drawing=True)
 
 
 def set_study_area(page: MapPage, area: StudyArea) -> None:

@@ -217,3 +217,19 @@ def test_the_print_tool_prints_the_layers_the_map_reports_switched_on() -> None:
     assert fmt == "pdf" and data.startswith(b"%PDF")
     text_ = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "结对帮扶贫困户" in text_ and "飞地项目" not in text_
+
+
+def test_the_first_click_selects_though_the_map_sends_an_empty_drawing_list() -> None:
+    """streamlit-folium sends all_drawings = [] with every click before anything is drawn: that
+    is no drawing, and the click must select what it hit (it was once eaten)."""
+    at = overview()
+    townships = load_layer("townships")
+    uid = str(townships["uid"].iloc[0])
+    at.session_state["overview:map"] = {
+        "all_drawings": [],
+        "last_active_drawing": {"properties": {"_layer": "townships", "_id": uid}},
+        "last_object_clicked": {"lat": 41.57, "lng": 120.45},
+    }
+    at.run()
+    assert at.session_state["overview:selection"] == Selection("townships", uid)
+    assert panel_title(at).endswith("各类项目汇总")

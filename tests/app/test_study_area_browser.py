@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
+from geo.crs import METRIC_CRS, to_metric
 from layers import load_layer
 from tests.app.browser import MAP_FRAME, map_frame, wait_for_drawn_map, wait_until_idle
 from tests.app.conftest import ROOT
@@ -84,8 +86,12 @@ def test_a_drawn_rectangle_gets_its_roll_up_in_the_panel(offline_page, app_url, 
     rectangle = box(*_draw_rectangle(page))
     page.locator(PANEL).filter(has_text="圈选范围").wait_for()
     wait_until_idle(page)
-    households = load_layer("households")
-    expected = int(households.within(rectangle).sum())
+    # The server joins the four corners with straight lines in EPSG:4549 (as it measures).
+    xs, ys = rectangle.exterior.xy
+    corners = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=4326).to_crs(METRIC_CRS)
+    metric_rectangle = Polygon(zip(corners.x, corners.y, strict=True))
+    households = to_metric(load_layer("households"))
+    expected = int(households.within(metric_rectangle).sum())
     assert expected > 0, "the rectangle should hold households"
     assert _row_value(page, "结对帮扶贫困户", "覆盖贫困户") == expected
     notes = page.locator(PANEL).inner_text()
