@@ -30,9 +30,16 @@ def render_feature_editor(
     editor = current_editor()
     if editor is None or not editor.can_edit:
         return
-    if done := st.session_state.pop(DONE_KEY, None):
-        st.success(done)
+    # The message stays while the same feature is selected: the map reports its view after
+    # the save redraws it, and that rerun must not wipe the message before it is read.
+    done = st.session_state.get(DONE_KEY)
+    if isinstance(done, str):  # just saved: toast once, then keep it for this selection
         st.toast(done, icon=":material/check_circle:")  # seen wherever the page is scrolled
+        done = st.session_state[DONE_KEY] = (done, selection)
+    if done and done[1] == selection:
+        st.success(done[0])
+    else:
+        st.session_state.pop(DONE_KEY, None)
     if view_date() is not None:  # a past date's picture is not where changes are made
         st.caption(text("edit_not_in_past", lang))
         return
