@@ -17,6 +17,7 @@ from shapely.geometry import (
 
 from maps.compact_layer import POINT_PRECISION, SHAPE_PRECISION, CompactLayer, encode_features
 from maps.polyline import decode_polyline
+from tests.maps.test_polyline import _one_value_at_a_time  # the reference encoder
 
 
 def _frame(geometries: list, names: list[str]) -> gpd.GeoDataFrame:
@@ -90,25 +91,12 @@ def _reference_shape(geometry) -> list:
         return ["P", []]
 
     def ring(line) -> str:
-        return _reference_polyline(np.asarray(line.coords)[:, :2], SHAPE_PRECISION)
+        return _one_value_at_a_time(np.asarray(line.coords)[:, :2], SHAPE_PRECISION)
 
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         polygons = getattr(geometry, "geoms", [geometry])
         return ["P", [[ring(p.exterior), *(ring(r) for r in p.interiors)] for p in polygons]]
     return ["L", [[ring(line)] for line in getattr(geometry, "geoms", [geometry])]]
-
-
-def _reference_polyline(coords: np.ndarray, precision: int) -> str:
-    """Google's algorithm value by value, as `encode_polyline` did before it was vectorised."""
-    scaled = np.round(np.asarray(coords, dtype=float)[:, ::-1] * 10**precision).astype(np.int64)
-    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
-    chars = []
-    for value in ((deltas << 1) ^ (deltas >> 63)).tolist():
-        while value >= 0x20:
-            chars.append(chr(((value & 0x1F) | 0x20) + 63))
-            value >>= 5
-        chars.append(chr(value + 63))
-    return "".join(chars)
 
 
 def _mixed_geometries() -> list:
