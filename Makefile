@@ -46,6 +46,11 @@ $(VENDOR): assets/package.json assets/package-lock.json assets/licenses/leaflet-
 	cp $(LEAFLET_DRAW)/images/spritesheet.png $(LEAFLET_DRAW)/images/spritesheet-2x.png \
 	   $(LEAFLET_DRAW)/images/spritesheet.svg static/vendor/leaflet-draw/images/
 	cp assets/licenses/leaflet-draw-MIT-LICENSE.md static/vendor/leaflet-draw/LICENSE
+	# protomaps-leaflet (maps/tile_layer.py): draws a big layer's vector tiles from its PMTiles
+	# archive; its browser bundle carries its own dependencies (pmtiles, vector-tile).
+	mkdir -p static/vendor/protomaps-leaflet
+	cp assets/node_modules/protomaps-leaflet/dist/protomaps-leaflet.js \
+	   assets/node_modules/protomaps-leaflet/LICENSE static/vendor/protomaps-leaflet/
 	# The CJK font: the two weights the pages use, woff2 only (the .woff fallbacks dropped).
 	mkdir -p static/vendor/noto-sans-sc/files
 	cat $(FONTSOURCE)/400.css $(FONTSOURCE)/700.css \

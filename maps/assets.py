@@ -42,6 +42,8 @@ LOCAL_ASSETS: dict[str, str] = {
     # Leaflet.draw, for drawing and editing one feature (maps/drawing.py); folium's names for it.
     "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
     "leaflet_draw_css": "leaflet-draw/leaflet.draw.css",
+    # protomaps-leaflet, for a big layer's vector tiles (maps/tile_layer.py).
+    "protomaps_leaflet_js": "protomaps-leaflet/protomaps-leaflet.js",
 }
 # Noto Sans SC (OFL) from @fontsource: one @font-face per unicode-range slice and weight, so a
 # browser fetches only the slices holding the characters on the page.

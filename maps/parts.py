@@ -29,6 +29,7 @@ __all__ = [
     "display_frame",
     "highlight_group",
     "layer_group",
+    "layer_options",
     "legend",
     "outline_group",
     "proportional_group",
@@ -167,9 +168,18 @@ def layer_group(
     style_field = spec.style.by_field
     columns = list(dict.fromkeys([*spec.tooltip, *([style_field] if style_field else [])]))
     payload = encode_features(data, id_column=FEATURE_ID_PROPERTY, columns=columns)
-    options = {
+    options = layer_options(spec, lang, interactive=interactive)
+    renderer = CanvasLayer if len(data) > CANVAS_THRESHOLD else CompactLayer
+    renderer(payload, options).add_to(group)
+    return group
+
+
+def layer_options(spec: LayerSpec, lang: str, *, interactive: bool = True) -> dict:
+    """How the browser draws a layer's features (style from its spec, labelled tooltip)."""
+    return {
         "layer": spec.key,
-        "styleField": style_field,
+        "geometry": spec.geometry,
+        "styleField": spec.style.by_field,
         "colors": {html.escape(c.value): c.color for c in spec.style.categories},
         "color": spec.style.color,
         "weight": spec.style.weight,
@@ -178,9 +188,6 @@ def layer_group(
         "interactive": interactive,
         "tooltip": [[name, html.escape(spec.field(name).label(lang))] for name in spec.tooltip],
     }
-    renderer = CanvasLayer if len(data) > CANVAS_THRESHOLD else CompactLayer
-    renderer(payload, options).add_to(group)
-    return group
 
 
 def _geojson(

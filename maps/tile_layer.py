@@ -1,0 +1,143 @@
+"""A big layer drawn from its vector tiles (maps.tiles) by protomaps-leaflet, from npm.
+
+The browser fetches only the tiles of the view, from a PMTiles archive (HTTP Range requests to
+one file) or a z/x/y tile server, and draws them on canvas tiles: one colour per feature (the
+tiles carry `_color`, as the whole-layer path's features do). Hovering shows the layer's
+tooltip; a click reports the feature under the pointer (its layer and id, read from the tile)
+exactly as a Leaflet feature would, so the app's panel answers it at full precision.
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
+
+from layers import LayerSpec
+from maps.assets import LOCAL_ASSETS, STATIC_URL
+from maps.compact_layer import HELPERS_JS, script_json
+from maps.parts import layer_options
+
+__all__ = ["TILE_PANE", "TileLayer", "tiled_group"]
+
+# Tiles sit above the basemap (tilePane, 200) and below vector overlays (overlayPane, 400):
+# the township outlines and the highlight stay on top of a dense layer.
+TILE_PANE = "atlasTiles"
+_TILE_PANE_Z = 350
+# Pixels around the pointer within which a point or a line is hit (polygons: inside).
+_BRUSH_PX = 6
+
+
+class TileLayer(JSCSSMixin, MacroElement):
+    """One layer's vector tiles, switchable with its feature group."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function() {
+    var options = {{ this.options_json }};
+    var map = {{ this._parent._parent.get_name() }}, group = {{ this._parent.get_name() }};
+    {{ this.helpers_js }}
+    if (!map.getPane("{{ this.pane }}")) {
+        map.createPane("{{ this.pane }}").style.zIndex = {{ this.pane_z }};
+    }
+    function colorOf(z, feature) { return feature.props._color || options.color; }
+    var P = protomapsL, rules = [];
+    if (options.geometry === "point") {
+        rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.CircleSymbolizer({
+            radius: options.radius, fill: colorOf, stroke: "#ffffff", width: 1, opacity: 0.9})});
+    } else {
+        if (options.geometry === "polygon" && options.fillOpacity > 0) {
+            rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.PolygonSymbolizer({
+                fill: colorOf, opacity: options.fillOpacity})});
+        }
+        rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.LineSymbolizer({
+            color: colorOf, width: options.weight})});
+    }
+    // levelDiff 0: the tiles of zoom z are drawn at zoom z (256-pixel tiles, as built); beyond
+    // the archive's highest zoom its tiles are drawn larger (over-zoom).
+    var layer = P.leafletLayer({
+        sources: {atlas: {url: options.url, levelDiff: 0, maxDataZoom: options.maxZoom}},
+        paintRules: rules, labelRules: [], attribution: "", pane: "{{ this.pane }}",
+        minZoom: options.minZoom, maxZoom: 22, tileDelay: 0
+    });
+    layer.addTo(group);
+
+    // The topmost feature under the pointer, from the tiles on screen (null: none).
+    function featureAt(latlng) {
+        if (!map.hasLayer(layer) || map.getZoom() < options.minZoom - 0.5) return null;
+        var picked = (layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, {{ this.brush }}).get("atlas") || [])
+            .filter(function(p) { return p.layerName === options.layer && p.feature.props._id !== undefined; });
+        if (picked.length === 0) return null;
+        var props = picked[picked.length - 1].feature.props, properties = {_layer: options.layer};
+        Object.keys(props).forEach(function(name) { properties[name] = String(props[name]); });
+        return {type: "Feature", properties: properties, geometry: null};
+    }
+    map.on("click", function(e) {
+        var feature = featureAt(e.latlng);
+        if (!feature) return;
+        // The same event a Leaflet feature layer fires, so the map component reports it (through
+        // a layer it listens to: it listens to the layers present when the map loaded).
+        var target = Object.values(map._layers).find(function(other) {
+            return other !== layer && other.listens && other.listens("click");
+        });
+        if (!target) return;
+        target.fire("click", {latlng: e.latlng, containerPoint: e.containerPoint, sourceTarget: layer,
+                              layer: {feature: feature, toGeoJSON: function() { return feature; }}});
+    });
+    var pending = false, tooltip = null;
+    map.on("mousemove", function(e) {
+        if (pending) return;
+        pending = true;
+        L.Util.requestAnimFrame(function() {
+            pending = false;
+            var feature = featureAt(e.latlng);
+            if (!feature || options.tooltip.length === 0) {
+                if (tooltip) { map.closeTooltip(tooltip); tooltip = null; }
+                return;
+            }
+            // Values and labels were HTML-escaped on the server: no data runs as markup.
+            var table = tooltipTable(options.tooltip, function(name) { return feature.properties[name]; });
+            tooltip = tooltip || L.tooltip({direction: "top", offset: [0, -6]});
+            tooltip.setLatLng(e.latlng).setContent(table);
+            map.openTooltip(tooltip);
+        });
+    });
+    group.on("remove", function() { if (tooltip) { map.closeTooltip(tooltip); tooltip = null; } });
+    layer._atlasTiled = options.layer;  // for tests and benchmarks: which layer these tiles are
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str, options: dict) -> None:
+        """`url`: the layer's PMTiles archive or z/x/y template; `options`: layer, geometry,
+        color, weight, fillOpacity, radius, tooltip [[field, label]], minZoom, maxZoom."""
+        super().__init__()
+        self._name = "TileLayer"
+        self.options_json = script_json({**options, "url": url})
+        self.helpers_js = HELPERS_JS
+        self.pane = TILE_PANE
+        self.pane_z = _TILE_PANE_Z
+        self.brush = _BRUSH_PX
+        self.default_js = [
+            ("protomaps_leaflet_js", f"{STATIC_URL}/{LOCAL_ASSETS['protomaps_leaflet_js']}")
+        ]
+
+
+def tiled_group(
+    spec: LayerSpec,
+    url: str,
+    lang: str,
+    *,
+    min_zoom: int,
+    max_zoom: int,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """One switchable layer drawn from its tiles at `url` (built for zooms min..max)."""
+    group = folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
+    options = {**layer_options(spec, lang), "minZoom": min_zoom, "maxZoom": max_zoom}
+    TileLayer(url, options).add_to(group)
+    return group
