@@ -118,16 +118,22 @@ class FitBounds(MacroElement):
 
 
 def display_frame(
-    spec: LayerSpec, frame: gpd.GeoDataFrame, lang: str, *, datum: str = WGS84
+    spec: LayerSpec,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    datum: str = WGS84,
+    simplify: bool = True,
 ) -> gpd.GeoDataFrame:
-    """Only what the browser needs: id, tooltip and style fields as escaped text, light geometry."""
+    """Only what the browser needs: id, tooltip and style fields as escaped text, light geometry
+    (`simplify` off: the geometry as it is, for a tiler that generalises per zoom itself)."""
     columns = list(
         dict.fromkeys(
             [spec.id_field, *spec.tooltip, *([spec.style.by_field] if spec.style.by_field else [])]
         )
     )
     light = frame[[*columns, "geometry"]]
-    if spec.geometry != "point":
+    if simplify and spec.geometry != "point":
         light = simplify_for_display(light, tolerance_m=DISPLAY_TOLERANCE_M)
     if datum != WGS84:
         light = convert_geometries(light, WGS84, datum)

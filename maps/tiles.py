@@ -1,45 +1,39 @@
 """Vector tiles of large layers: one PMTiles archive per layer version, built by tippecanoe.
 
 The features carry what the web map already sends for a layer (`maps.parts.display_frame`:
-the id, the tooltip and style fields as escaped text, the colour) and nothing else; the tile
-layer is named by the layer key.  tippecanoe runs as a child process with limits on memory,
-CPU time, file size and wall-clock time, at the lowest priority, and dies with the server; it
-writes into a private build folder and the archive is renamed into place only when whole.
-Archives live in a folder Streamlit serves (static/tiles/ by default, ATLAS_TILES_DIR), one
-per layer, data version, datum and zoom range; older versions of a layer beyond the newest
-KEEP_VERSIONS are removed when a new one is built.  No Streamlit here.
+the id, the tooltip and style fields as escaped text, the colour; geometry unsimplified, as
+tippecanoe generalises per zoom) and nothing else; the tile layer is named by the layer key.
+tippecanoe runs as a limited child process (maps.tile_process) in a private build folder, and
+the archive is renamed into place only when whole.  Archives live in a folder Streamlit serves
+(static/tiles/ by default, ATLAS_TILES_DIR), one per layer, data version, datum and zoom
+range, named by a keyed hash; their builds, locks and key stay out of the served folder
+(.tile-work/, ATLAS_TILE_WORK_DIR).  Older versions of a layer beyond the newest KEEP_VERSIONS
+are removed when a new one is built.  No Streamlit here.
 """
 
 from __future__ import annotations
 
-import collections
-import ctypes
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
-import resource
-import selectors
+import secrets
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pmtiles.reader import MmapSource, Reader
 
 from geo.errors import DataError
-from geo.limits import MB
 from geo.offsets import WGS84
 from layers import LayerSpec, data_version, get_layer, load_layer
 from maps.parts import FEATURE_LAYER_PROPERTY, display_frame
+from maps.tile_process import TIPPECANOE_OPTIONS, ProgressCallback, TileLimits, run_tippecanoe
 
 __all__ = [
     "KEEP_VERSIONS",
@@ -47,17 +41,24 @@ __all__ = [
     "MAX_ZOOM",
     "MIN_ZOOM",
     "TILES_DIR",
+    "TILE_THRESHOLD",
     "TileLimits",
+    "archive_for",
     "build_tiles",
+    "layer_version",
+    "ready_archive",
     "tile_frame",
+    "tile_url",
     "tiles_for",
 ]
 
-ProgressCallback = Callable[[str, float], None]
-
-TILES_DIR = Path(
-    os.environ.get("ATLAS_TILES_DIR", Path(__file__).resolve().parents[1] / "static" / "tiles")
-)
+_ROOT = Path(__file__).resolve().parents[1]
+# Streamlit serves static/ at /app/static/ (enableStaticServing); archives must lie inside it.
+STATIC_DIR = _ROOT / "static"
+STATIC_URL_ROOT = "/app/static"
+TILES_DIR = Path(os.environ.get("ATLAS_TILES_DIR", STATIC_DIR / "tiles"))
+# Builds, locks and the naming key of the served archives: out of what the server serves.
+TILE_WORK_DIR = Path(os.environ.get("ATLAS_TILE_WORK_DIR", _ROOT / ".tile-work"))
 # The district fills a screen at about zoom 10; 14 resolves a ~100 m parcel to ~0.5 m units
 # (beyond it the browser plugin over-zooms the z14 tiles).
 MIN_ZOOM, MAX_ZOOM = 8, 14
@@ -65,57 +66,13 @@ KEEP_VERSIONS = 3  # an open page may still read the version before the newest
 _FORMAT = 1  # raise when a build changes what an archive holds: every archive is rebuilt
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,80}$")
 _ZOOM_CEILING = 16
-_BUILDING = ".building"
-_LOCKS = ".locks"
-_PR_SET_PDEATHSIG = 1
-_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child before exec imports nothing
 # A tile's compressed size at most (tippecanoe's default): what a browser fetches per tile.
 MAX_TILE_BYTES = 500_000
-# tippecanoe's options, and why:
-#  --drop-densest-as-needed: a low-zoom tile over MAX_TILE_BYTES keeps the features of its
-#     sparser parts and thins its densest parts first (the map keeps its look); at the
-#     maximum zoom nothing may be left out (_check_maximum_zoom);
-#  --no-tiny-polygon-reduction-at-maximum-zoom: a polygon smaller than a tile unit at the
-#     highest zoom stays itself (not merged into a stand-in square), so every id is there;
-#  --simplification-at-maximum-zoom=1 (one tile unit, ~0.5 m at z14) and the default
-#     simplification (one unit, ~4 px/256 at lower zooms) generalise per zoom;
-#  --no-tile-stats: the metadata lists the layer and its field names, no sample values;
-#  -r1 (no dot dropping) with -B at the maximum zoom: points are thinned only where a tile
-#     is too big, like polygons; --json-progress for the progress bar.
-_TIPPECANOE_OPTIONS = (
-    "--drop-densest-as-needed",
-    "--no-tiny-polygon-reduction-at-maximum-zoom",
-    "--simplification-at-maximum-zoom=1",
-    "--no-tile-stats",
-    "--drop-rate=1",
-    "--json-progress",
-    "--progress-interval=1",
-    "--force",
-)
-
-
-@dataclass(frozen=True)
-class TileLimits:
-    """What one tile build may cost; set by the server's configuration (ATLAS_TILES_*)."""
-
-    max_features: int = 2_000_000
-    # Address space, tippecanoe's mapped temporary files included: 100k parcels of 40 vertices
-    # need between 400 and 800 MB (measured), so a million some 4-8 GB.
-    memory_bytes: int = 12288 * MB
-    cpu_seconds: int = 2400  # all threads together
-    wall_seconds: int = 1500
-    max_file_bytes: int = 8192 * MB  # any one file written: the archive, a temporary file
-
-    @classmethod
-    def from_environment(cls) -> TileLimits:
-        """Limits from ATLAS_TILES_MEMORY_MB, ATLAS_TILES_CPU_S, ATLAS_TILES_WALL_S."""
-        defaults = cls()
-        return cls(
-            memory_bytes=int(os.environ.get("ATLAS_TILES_MEMORY_MB", defaults.memory_bytes // MB))
-            * MB,
-            cpu_seconds=int(os.environ.get("ATLAS_TILES_CPU_S", defaults.cpu_seconds)),
-            wall_seconds=int(os.environ.get("ATLAS_TILES_WALL_S", defaults.wall_seconds)),
-        )
+_BUILDING = ".building"
+_LOCKS = ".locks"
+_NAME_KEY = "names.key"
+# Above this many features a layer is drawn from vector tiles rather than sent whole.
+TILE_THRESHOLD = int(os.environ.get("ATLAS_TILE_THRESHOLD", "100000"))
 
 
 def tiles_for(
@@ -128,27 +85,80 @@ def tiles_for(
     limits: TileLimits | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Path:
-    """The archive of layer `key` at the data version being seen, built on first request.
+    """The archive of layer `key` at the data version being seen, built on first request."""
+    return archive_for(
+        key,
+        layer_version(key),
+        lambda: load_layer(key),
+        datum=datum,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        out_dir=out_dir,
+        limits=limits,
+        on_progress=on_progress,
+    )
 
-    One build per version: a caller that finds another building waits for it (a lock file).
-    """
+
+def layer_version(key: str, variant: str = "") -> object:
+    """What layer `key`'s data depends on (store, its version, the date seen; a `variant` such
+    as a page's filters); None for a session layer (versioned by its content when built)."""
+    store, heads, as_of = data_version()
+    version = dict(heads).get(key)
+    if version is None:
+        return None
+    return (store, version, as_of.isoformat() if as_of else None, variant)
+
+
+def ready_archive(
+    key: str,
+    version: object,
+    *,
+    datum: str = WGS84,
+    min_zoom: int = MIN_ZOOM,
+    max_zoom: int = MAX_ZOOM,
+    out_dir: str | Path | None = None,
+) -> Path | None:
+    """The archive already built for this version of the layer, or None."""
+    out = Path(out_dir) if out_dir is not None else TILES_DIR
+    if version is None:
+        return None
+    ready = out / _archive_name(out, key, version, min_zoom, max_zoom, datum)
+    if not ready.exists():
+        return None
+    os.utime(ready)  # recently used: kept when older versions are removed
+    return ready
+
+
+def archive_for(
+    key: str,
+    version: object,
+    load: Callable[[], gpd.GeoDataFrame],
+    *,
+    datum: str = WGS84,
+    min_zoom: int = MIN_ZOOM,
+    max_zoom: int = MAX_ZOOM,
+    out_dir: str | Path | None = None,
+    limits: TileLimits | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Path:
+    """The archive of layer `key` at `version` (None: by the content `load` gives), built from
+    `load()` unless it exists.  One build per version: a caller that finds another building
+    waits for it (a lock file, also across processes)."""
     spec = get_layer(key)
     out = Path(out_dir) if out_dir is not None else TILES_DIR
-    version = _layer_version(key)
-    (out / _LOCKS).mkdir(parents=True, exist_ok=True)
-    if version is not None:
-        ready = out / _archive_name(key, version, min_zoom, max_zoom, datum)
-        if ready.exists():
-            os.utime(ready)  # recently used: kept when older versions are removed
-            return ready
-    with open(out / _LOCKS / f"{_checked_key(key)}.lock", "a+b") as lock:
+    zooms = {"datum": datum, "min_zoom": min_zoom, "max_zoom": max_zoom, "out_dir": out}
+    ready = ready_archive(key, version, **zooms)
+    if ready is not None:
+        return ready
+    locks = _private_dir(out) / _LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{_checked_key(key)}.lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        frame = load_layer(key)
+        frame = load()
         if version is None:  # a session layer: versioned by its content
             version = _content_version(tile_frame(spec, frame, datum=datum))
-        ready = out / _archive_name(key, version, min_zoom, max_zoom, datum)
-        if ready.exists():
-            os.utime(ready)
+        ready = ready_archive(key, version, **zooms)
+        if ready is not None:
             return ready
         built = build_tiles(
             key,
@@ -164,6 +174,12 @@ def tiles_for(
         )
         _remove_old_versions(out, key, keep=built)
         return built
+
+
+def tile_url(archive: Path) -> str:
+    """The address the app serves `archive` at (it must lie in the served static folder)."""
+    relative = archive.resolve().relative_to(STATIC_DIR.resolve())
+    return f"{STATIC_URL_ROOT}/{relative.as_posix()}"
 
 
 def build_tiles(
@@ -198,17 +214,26 @@ def build_tiles(
     if version is None:
         version = _content_version(features)
     out = Path(out_dir)
-    final = out / _archive_name(key, version, min_zoom, max_zoom, datum)
-    (out / _BUILDING).mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(out / _BUILDING)
-    work = Path(tempfile.mkdtemp(prefix=f"{key}-{os.getpid()}-", dir=out / _BUILDING))
+    final = out / _archive_name(out, key, version, min_zoom, max_zoom, datum)
+    building = _private_dir(out) / _BUILDING
+    building.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(building)
+    work = Path(tempfile.mkdtemp(prefix=f"{key}-{os.getpid()}-", dir=building))
     try:
         count = _write_features(features, work / "features.geojsonl")
         if count == 0:
             raise DataError(key, "no features with a geometry to tile")
         progress("tiling", 0.1)
-        _run_tippecanoe(key, work, min_zoom, max_zoom, limits, progress)
-        os.replace(work / "layer.pmtiles", final)  # same file system: atomic
+        run_tippecanoe(
+            key,
+            work,
+            min_zoom=min_zoom,
+            max_zoom=max_zoom,
+            max_tile_bytes=MAX_TILE_BYTES,
+            limits=limits,
+            progress=progress,
+        )
+        _move_into_place(work / "layer.pmtiles", final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress("done", 1.0)
@@ -218,7 +243,8 @@ def build_tiles(
 def tile_frame(spec: LayerSpec, frame: gpd.GeoDataFrame, *, datum: str = WGS84) -> gpd.GeoDataFrame:
     """The features as the tiles carry them: display_frame's columns less the layer key
     (it is the tile layer's name), never an internal field."""
-    data = display_frame(spec, frame, "zh", datum=datum).drop(columns=FEATURE_LAYER_PROPERTY)
+    data = display_frame(spec, frame, "zh", datum=datum, simplify=False)
+    data = data.drop(columns=FEATURE_LAYER_PROPERTY)
     internal = {f.name for f in spec.internal_fields} & set(data.columns)
     if internal:  # display_frame's choice changed: refuse rather than publish
         raise ValueError(f"layer '{spec.key}': internal fields {sorted(internal)} in tiles")
@@ -237,14 +263,6 @@ def _checked_key(key: str) -> str:
     return key
 
 
-def _layer_version(key: str) -> object:
-    """What the layer's data depends on (store, its version, the date seen); None for a
-    session layer (not in the store)."""
-    store, heads, as_of = data_version()
-    version = dict(heads).get(key)
-    return None if version is None else (store, version, as_of.isoformat() if as_of else None)
-
-
 def _content_version(features: gpd.GeoDataFrame) -> str:
     digest = hashlib.blake2b(digest_size=16)
     attributes = features.drop(columns=features.geometry.name)
@@ -253,13 +271,59 @@ def _content_version(features: gpd.GeoDataFrame) -> str:
     return digest.hexdigest()
 
 
-def _archive_name(key: str, version: object, min_zoom: int, max_zoom: int, datum: str) -> str:
+def _archive_name(
+    out: Path, key: str, version: object, min_zoom: int, max_zoom: int, datum: str
+) -> str:
+    """`<key>-<20 hex>.pmtiles`: a keyed hash of what the archive holds, so the address of a
+    layer's tiles is known only to pages that were allowed to show the layer."""
     from tippecanoe import __version__ as tippecanoe_version
 
-    options = (*_TIPPECANOE_OPTIONS, MAX_TILE_BYTES)
+    options = (*TIPPECANOE_OPTIONS, MAX_TILE_BYTES)
     spec_text = repr((_FORMAT, tippecanoe_version, options, key, version))
     spec_text += repr((min_zoom, max_zoom, datum))
-    return f"{key}-{hashlib.blake2b(spec_text.encode(), digest_size=10).hexdigest()}.pmtiles"
+    digest = hashlib.blake2b(spec_text.encode(), digest_size=10, key=_name_key(out))
+    return f"{key}-{digest.hexdigest()}.pmtiles"
+
+
+def _private_dir(out: Path) -> Path:
+    """Where builds, locks and the naming key of `out`'s archives live: beside them, except
+    for the served folder, whose private files stay out of what the server serves."""
+    if out.resolve() == TILES_DIR.resolve():
+        return TILE_WORK_DIR
+    return out
+
+
+def _name_key(out: Path) -> bytes:
+    """The secret that names `out`'s archives, made once (readable by this user only)."""
+    path = _private_dir(out) / _NAME_KEY
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile
+        return path.read_bytes()
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _move_into_place(built: Path, final: Path) -> None:
+    """Rename the finished archive to its name: atomic on one file system; across file
+    systems it is copied beside its name first, then renamed."""
+    try:
+        os.replace(built, final)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        incoming = final.with_name(f".incoming-{secrets.token_hex(8)}")
+        try:
+            shutil.copyfile(built, incoming)
+            os.replace(incoming, final)
+        finally:
+            incoming.unlink(missing_ok=True)
 
 
 def _write_features(features: gpd.GeoDataFrame, path: Path) -> int:
@@ -279,127 +343,6 @@ def _write_features(features: gpd.GeoDataFrame, path: Path) -> int:
             out.write(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}\n')
             written += 1
     return written
-
-
-def _run_tippecanoe(
-    key: str, work: Path, min_zoom: int, max_zoom: int, limits: TileLimits, progress
-) -> None:
-    from tippecanoe import BIN_DIR
-
-    # Relative paths from the build folder: the command line tippecanoe copies into the
-    # archive's metadata names no server path.
-    command = [
-        str(Path(BIN_DIR) / "tippecanoe"),
-        "--output=layer.pmtiles",
-        f"--layer={key}",
-        f"--name={key}",
-        "--description=",
-        f"--minimum-zoom={min_zoom}",
-        f"--maximum-zoom={max_zoom}",
-        f"--base-zoom={max_zoom}",
-        "--temporary-directory=.",
-        "--read-parallel",
-        f"--maximum-tile-bytes={MAX_TILE_BYTES}",
-        *_TIPPECANOE_OPTIONS,
-        "features.geojsonl",
-    ]
-    process = subprocess.Popen(
-        ["tippecanoe", *command[1:]],
-        executable=command[0],
-        cwd=work,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        preexec_fn=lambda: _limit_child(limits),  # syscalls only: safe in a threaded server
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-    )
-    try:
-        words = _follow(process, key, limits, progress)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        process.stderr.close()
-    if process.returncode != 0:
-        raise _failed(key, process.returncode, limits, words)
-    _check_maximum_zoom(key, work / "layer.pmtiles", max_zoom)
-
-
-def _check_maximum_zoom(key: str, archive: Path, max_zoom: int) -> None:
-    """Every feature must be in the tiles of the highest zoom: tippecanoe records per zoom
-    what it left out or merged ("strategies"); none may be recorded there."""
-    with open(archive, "rb") as source:
-        metadata = Reader(MmapSource(source)).metadata()
-    strategies = metadata.get("strategies") or []
-    used = strategies[max_zoom] if len(strategies) > max_zoom else {}
-    if used:
-        raise DataError(
-            key,
-            f"too dense to keep every feature in the tiles of zoom {max_zoom} "
-            f"({', '.join(sorted(used))}): raise the maximum zoom",
-        )
-
-
-def _follow(process: subprocess.Popen, key: str, limits: TileLimits, progress) -> list[str]:
-    """Relay tippecanoe's JSON progress until it ends; stop it at the wall-clock limit.
-    Returns its last other lines (its error message, if it fails)."""
-    deadline = time.monotonic() + limits.wall_seconds
-    selector = selectors.DefaultSelector()
-    selector.register(process.stderr, selectors.EVENT_READ)
-    pending = b""
-    words: collections.deque[str] = collections.deque(maxlen=3)
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise DataError(
-                key, f"building tiles took longer than {limits.wall_seconds} s and was stopped"
-            )
-        if selector.select(timeout=min(left, 1.0)):
-            chunk = os.read(process.stderr.fileno(), 65536)
-            if not chunk:
-                break
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                fraction = _progress_fraction(line)
-                if fraction is not None:
-                    progress("tiling", 0.1 + 0.85 * fraction)
-                elif line.strip() and not line.startswith(b"Warning: temp directory"):
-                    words.append(line.decode("utf-8", "replace").strip()[:200])
-    process.wait(timeout=max(1.0, deadline - time.monotonic()))
-    return list(words)
-
-
-def _progress_fraction(line: bytes) -> float | None:
-    try:
-        message = json.loads(line)
-        return min(max(float(message["progress"]) / 100.0, 0.0), 1.0)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _limit_child(limits: TileLimits) -> None:
-    """In the child before tippecanoe starts: its own process group, limits, low priority,
-    and death with the server."""
-    os.setpgid(0, 0)
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_bytes, limits.max_file_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.nice(19)
-    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _failed(key: str, code: int, limits: TileLimits, words: list[str]) -> DataError:
-    """The build's end as a short DataError naming the limit hit; tippecanoe's own last
-    words otherwise (no server path: it ran in its build folder with relative names)."""
-    if code == -signal.SIGXCPU:
-        return DataError(key, f"building tiles used more than {limits.cpu_seconds} s of CPU")
-    if code == -signal.SIGXFSZ:
-        return DataError(key, "building tiles wrote more than allowed and was stopped")
-    if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
-        return DataError(key, "building tiles needed more memory than allowed and was stopped")
-    return DataError(key, f"building tiles failed: {' / '.join(words) or code}")
 
 
 def _remove_abandoned_builds(building: Path) -> None:
