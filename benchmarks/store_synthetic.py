@@ -49,10 +49,16 @@ SCHEMA = LayerSchema(
 )
 
 
-def polygons(rng: np.random.Generator, count: int) -> np.ndarray:
-    """`count` irregular polygons of 12-40 vertices, ~100 m across, inside the district."""
+def _spots(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` random longitudes and latitudes inside the district, 0.002° clear of its box."""
     x = rng.uniform(LON[0] + 0.002, LON[1] - 0.002, count)
     y = rng.uniform(LAT[0] + 0.002, LAT[1] - 0.002, count)
+    return x, y
+
+
+def polygons(rng: np.random.Generator, count: int) -> np.ndarray:
+    """`count` irregular polygons of 12-40 vertices, ~100 m across, inside the district."""
+    x, y = _spots(rng, count)
     sizes = rng.integers(VERTICES[0], VERTICES[1] + 1, count)
     ring = np.repeat(np.arange(count), sizes)
     # Each vertex's angle: its place around its own ring, jittered so no two rings are alike.
@@ -68,8 +74,16 @@ def polygons(rng: np.random.Generator, count: int) -> np.ndarray:
     return shapely.polygons(shapely.linearrings(coords, indices=ring))
 
 
-def synthetic_frame(count: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    shapes = polygons(rng, count)
+def synthetic_frame(
+    count: int, rng: np.random.Generator, *, geometry: str = "polygon"
+) -> gpd.GeoDataFrame:
+    """`count` features with the 11 fields: polygons (see `polygons`) or, given "point", points."""
+    if geometry == "polygon":
+        shapes = polygons(rng, count)
+    elif geometry == "point":
+        shapes = shapely.points(*_spots(rng, count))
+    else:
+        raise ValueError(f"geometry must be 'polygon' or 'point', not {geometry!r}")
     return gpd.GeoDataFrame(
         {
             "uid": [f"b{i:07d}" for i in range(count)],

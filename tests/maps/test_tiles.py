@@ -23,7 +23,7 @@ import shapely
 from pmtiles.reader import MmapSource, Reader, all_tiles
 
 import maps.tiles as tiles_module
-from benchmarks.store_synthetic import polygons
+from benchmarks.store_synthetic import synthetic_frame
 from geo.errors import DataError
 from layers import (
     Category,
@@ -79,22 +79,10 @@ POINT_SPEC = LayerSpec(
 
 
 def synthetic(count: int, *, kind: str = "polygon", seed: int = 7) -> gpd.GeoDataFrame:
-    rng = np.random.default_rng(seed)
-    if kind == "polygon":
-        shapes = polygons(rng, count)
-    else:
-        shapes = shapely.points(rng.uniform(120.39, 120.65, count), rng.uniform(41.4, 41.78, count))
-    return gpd.GeoDataFrame(
-        {
-            "uid": [f"{kind[:2]}{i:05d}" for i in range(count)],
-            "name": [f"地块{i}" for i in range(count)],
-            "stage": rng.choice(["在建", "签约"], count),
-            "invest": rng.integers(1, 10_000, count),
-            "secret": [f"{SECRET}-{i}" for i in range(count)],
-        },
-        geometry=shapes,
-        crs="EPSG:4326",
-    )
+    """The store benchmark's synthetic parcels (polygons or points) with an internal note."""
+    frame = synthetic_frame(count, np.random.default_rng(seed), geometry=kind)
+    frame["secret"] = [f"{SECRET}-{i}" for i in range(count)]
+    return frame
 
 
 def decoded(archive: Path) -> tuple[dict, dict[tuple[int, int, int], list[dict]], list[bytes]]:
