@@ -215,6 +215,7 @@ def build_tiles(
         version = _content_version(features)
     out = Path(out_dir)
     final = out / _archive_name(out, key, version, min_zoom, max_zoom, datum)
+    out.mkdir(parents=True, exist_ok=True)
     building = _private_dir(out) / _BUILDING
     building.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(building)

@@ -167,4 +167,16 @@ TOOLS_TEXT = {
         "出图时发生意外错误，已记录在服务器日志中。",
         "an unexpected error stopped it (logged on the server).",
     ),
+    "tiles_building": (
+        "正在为「{layer}」生成矢量瓦片（{count} 个要素，每个数据版本只生成一次）：{percent}%。生成完成后地图自动显示该图层；其他图层和统计照常可用。",
+        "Building vector tiles for “{layer}” ({count} features, once per data version): {percent}%. The map shows the layer as soon as they are ready; the other layers and figures work meanwhile.",
+    ),
+    "tiles_failed": (
+        "「{layer}」的矢量瓦片未能生成，地图上暂不显示该图层（统计不受影响）：{reason}",
+        "The vector tiles of “{layer}” could not be built, so the map does not show it (figures are unaffected): {reason}",
+    ),
+    "tiles_internal": (
+        "服务器内部错误，已记入服务器日志",
+        "an internal error, written to the server's log",
+    ),
 }

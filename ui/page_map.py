@@ -26,11 +26,14 @@ from maps.parts import (
     outline_group,
     proportional_group,
 )
+from maps.tile_layer import tiled_group
+from maps.tiles import MAX_ZOOM, MIN_ZOOM
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
 from ui.state import current_basemap
 from ui.study_area import apply_drawing
+from ui.tiled_layers import show_tile_progress, tiled_layers, tiled_urls
 from ui.uploads_state import uploaded_keys
 
 __all__ = ["apply_click", "draw_map", "draw_page_map", "page_map"]
@@ -53,10 +56,12 @@ def page_map(
     *,
     large_legend: bool = False,
     study_tools: bool = True,
+    tiled: tuple[tuple[str, str | None], ...] = (),
 ) -> folium.Map:
     """The page's map, built once per choice of language, basemap, filters and uploaded layers
     (with a `large_legend` for a big screen), with the planner's drawing tools unless
-    `study_tools` is off (the presentation view)."""
+    `study_tools` is off (the presentation view). The layers in `tiled` are drawn from their
+    vector tiles at the address given (None: not built yet, left out)."""
     datum = BASEMAPS[basemap_key].datum
     frames = filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
@@ -65,8 +70,9 @@ def page_map(
     layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
     layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
     switchable = []  # (layer key, its group): which are on is reported with the map's value
+    tiles = dict(tiled)
     for key, frame in frames.items():
-        group = layer_group(get_layer(key), frame, lang, show=key not in page.hidden, datum=datum)
+        group = _layer(key, frame, lang, tiles, show=key not in page.hidden, datum=datum)
         group.add_to(fmap)
         switchable.append((key, group))
     if page.sized_by:
@@ -80,7 +86,7 @@ def page_map(
         outline_group(chosen, emphasis.label(lang), emphasis.color, datum=datum).add_to(fmap)
         extra_legend.append((emphasis.color, emphasis.label(lang)))
     for key in uploaded:  # the user's own data, added on the data page, answers clicks too
-        group = layer_group(get_layer(key), load_layer(key), lang, datum=datum)
+        group = _layer(key, load_layer(key), lang, tiles, show=True, datum=datum)
         group.add_to(fmap)
         switchable.append((key, group))
     # The outline is drawn on top for context but lets clicks through to what lies beneath.
@@ -95,6 +101,24 @@ def page_map(
     styled = [*context[1:2], *(get_layer(key) for key in (*page.layers, *uploaded))]
     legend(styled, lang, extra=extra_legend, large=large_legend).add_to(fmap)
     return fmap
+
+
+def _layer(
+    key: str,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    tiles: dict[str, str | None],
+    *,
+    show: bool,
+    datum: str,
+) -> folium.FeatureGroup:
+    """A layer sent whole, or drawn from its tiles (an empty group while they are built)."""
+    spec = get_layer(key)
+    if key not in tiles:
+        return layer_group(spec, frame, lang, show=show, datum=datum)
+    if tiles[key] is None:
+        return folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
+    return tiled_group(spec, tiles[key], lang, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, show=show)
 
 
 def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
@@ -155,6 +179,8 @@ def draw_map(
     # selects nothing.
     drawn = apply_drawing(page, basemap.datum) if study_tools else False
     clicked = apply_click(page, () if drawn else selectable)
+    tiled = _tiled(page, basemap.datum, township, categories, refinements)
+    show_tile_progress(tiled, lang)
     rendered = rendered_page_map(
         page,
         lang,
@@ -167,6 +193,7 @@ def draw_map(
         large_legend=large_legend,
         study_tools=study_tools,
         version=data_version(),
+        tiled=tiled_urls(tiled),
     )
     selection: Selection | None = st.session_state.get(state_key(page, "selection"))
     center, zoom = st.session_state.get(state_key(page, "view"), (None, None))
@@ -196,6 +223,7 @@ def rendered_page_map(
     large_legend: bool = False,
     study_tools: bool = True,
     version: tuple = (),
+    tiled: tuple[tuple[str, str | None], ...] = (),
 ) -> RenderedMap:
     """The page's map rendered once per choice of language, basemap, filters and uploads, and
     per version of the data being seen (`version`: layers.data_version())."""
@@ -210,8 +238,23 @@ def rendered_page_map(
         uploaded,
         large_legend=large_legend,
         study_tools=study_tools,
+        tiled=tiled,
     )
     return render_map(built)
+
+
+def _tiled(
+    page: MapPage,
+    datum: str,
+    township: str,
+    categories: tuple[str, ...],
+    refinements: Refinements,
+):
+    """The page's layers and uploads too big to send whole, with their tile builds' states."""
+    frames = filtered_frames(page, township, categories, refinements)
+    variant = repr((township, categories, refinements))
+    uploads = {key: load_layer(key) for key in uploaded_keys()}
+    return tiled_layers(frames, datum, variant) + tiled_layers(uploads, datum)
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:
