@@ -179,4 +179,8 @@ TOOLS_TEXT = {
         "服务器内部错误，已记入服务器日志",
         "an internal error, written to the server's log",
     ),
+    "data_preview_sample": (
+        "预览显示全部 {total} 个要素中均匀抽取的 {shown} 个；加入地图后，各页地图以矢量瓦片显示全部要素。",
+        "The preview shows {shown} features evenly drawn from all {total}; added to the maps, every feature is drawn from vector tiles.",
+    ),
 }

@@ -68,8 +68,25 @@ _HARDENING = (
 )
 
 # (pattern on the English problem, Chinese explanation with the pattern's named groups)
+# Why a layer's vector tiles could not be built (maps.tiles, maps.tile_process).
+_TILES = (
+    (
+        r"(?P<count>[\d,]+) features: more than the (?P<most>[\d,]+) tiled at most",
+        "{count} 个要素，超过可生成瓦片的上限 {most} 个。",
+    ),
+    (r"took longer than (?P<s>\d+) s and was stopped", "生成瓦片超过 {s} 秒，已停止。"),
+    (r"used more than (?P<s>\d+) s of CPU", "生成瓦片占用 CPU 超过 {s} 秒，已停止。"),
+    (r"needed more memory than allowed", "生成瓦片所需内存超过上限，已停止。"),
+    (r"building tiles wrote more than allowed", "生成瓦片写出的数据超过上限，已停止。"),
+    (
+        r"too dense to keep every feature in the tiles of zoom (?P<z>\d+)",
+        "要素过密，第 {z} 级瓦片放不下全部要素。",
+    ),
+    (r"no features with a geometry to tile", "没有带几何的要素可生成瓦片。"),
+)
 _CHINESE = (
     *_HARDENING,
+    *_TILES,
     (r"a zip bomb is refused", "压缩比异常（疑似压缩炸弹），已拒绝。"),
     (
         r"the visit tables predate this version",
@@ -135,12 +152,20 @@ _CHINESE = (
 
 def explain(error: DataError, lang: str) -> str:
     """`file: explanation` in `lang`; the English detail follows a Chinese explanation."""
+    problem = explain_problem(error.problem, lang)
+    return (
+        f"{error.source}：{problem}" if problem != error.problem else f"{error.source}: {problem}"
+    )
+
+
+def explain_problem(problem: str, lang: str) -> str:
+    """A DataError's problem in `lang`: in Chinese with the English detail after it."""
     if lang != "en":
         for pattern, chinese in _CHINESE:
-            match = re.search(pattern, error.problem)
+            match = re.search(pattern, problem)
             if match:
-                return f"{error.source}：{chinese.format(**match.groupdict())}（{error.problem}）"
-    return f"{error.source}: {error.problem}"
+                return f"{chinese.format(**match.groupdict())}（{problem}）"
+    return problem
 
 
 # What reading changed or left out (geo.errors.ReadNotice codes), in Chinese, with the count.

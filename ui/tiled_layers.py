@@ -17,7 +17,7 @@ from layers import get_layer
 from maps.tile_builds import INTERNAL_ERROR, TileState, tile_builds
 from maps.tiles import TILE_THRESHOLD, layer_version, tile_url
 from ui.i18n import text
-from ui.messages import plain_markdown
+from ui.messages import explain_problem, plain_markdown
 
 __all__ = ["TiledLayer", "show_tile_progress", "tiled_layers", "tiled_urls"]
 
@@ -70,7 +70,7 @@ def show_tile_progress(tiled: tuple[TiledLayer, ...], lang: str) -> None:
                     layer=plain_markdown(get_layer(layer.key).title(lang)),
                     reason=text("tiles_internal", lang)
                     if layer.state.error == INTERNAL_ERROR
-                    else plain_markdown(layer.state.error),
+                    else plain_markdown(explain_problem(layer.state.error, lang)),
                 )
             )
     building = tuple(layer for layer in tiled if layer.state.building)

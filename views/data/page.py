@@ -30,7 +30,8 @@ from ui.folium_view import render_map, show_map
 from ui.i18n import text
 from ui.messages import explain, explain_notice, explain_reason, plain_markdown
 from ui.signin_admin import render_signin_admin
-from ui.state import current_lang
+from ui.state import current_basemap, current_lang
+from ui.tiled_layers import show_tile_progress, tiled_layers
 from ui.upload_reading import ReadingChoices, forget_cancel, read_upload_once
 from ui.uploads_state import SessionUpload, add_upload, remove_upload, session_uploads
 from views.data.publish import render_publish
@@ -53,6 +54,9 @@ CRS_CHOICES = {
 }
 DATUMS = (WGS84, GCJ02, BD09)
 PREVIEW_HEIGHT_PX = 420
+# A bigger upload is previewed by an even sample of its features (sent whole to the browser);
+# added to the maps, all of it is drawn from vector tiles.
+PREVIEW_FEATURES = 20_000
 DEFAULT_COLOR = "#e7298a"
 
 
@@ -260,6 +264,11 @@ def _preview(frame: gpd.GeoDataFrame, report: UploadReport, lang: str) -> None:
     )
     if len(layers) > 1:
         st.info(text("data_mixed", lang, count=len(layers)))
+    total = sum(len(layer.frame) for layer in layers)
+    if any(len(layer.frame) > PREVIEW_FEATURES for layer in layers):
+        st.caption(
+            text("data_preview_sample", lang, shown=f"{PREVIEW_FEATURES:,}", total=f"{total:,}")
+        )
     rendered = _preview_map(layers, lang)
     if rendered is not None:
         show_map(rendered, key=f"{KEY}:preview", height=PREVIEW_HEIGHT_PX, returned_objects=[])
@@ -273,7 +282,8 @@ def _preview_map(layers: list[UploadedLayer], lang: str):
     fmap = base_map((bounds[0].min(), bounds[1].min(), bounds[2].max(), bounds[3].max()))
     outline_group(district, get_layer("district").title(lang), "#000000").add_to(fmap)
     for layer in layers:
-        layer_group(layer.spec, layer.frame, lang).add_to(fmap)
+        step = -(-len(layer.frame) // PREVIEW_FEATURES)  # ceiling: at most PREVIEW_FEATURES
+        layer_group(layer.spec, layer.frame.iloc[::step], lang).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return render_map(fmap)
 
@@ -320,6 +330,10 @@ def _session_layers(lang: str) -> None:
             if remove.button(text("data_remove", lang), key=f"{KEY}:remove:{upload.keys[0]}"):
                 remove_upload(index)
                 st.rerun()
+            # A big upload's tiles start building now; their progress shows here and beside
+            # every map until they are ready.
+            big = {layer.spec.key: layer.frame for layer in upload.layers}
+            show_tile_progress(tiled_layers(big, current_basemap()[0].datum), lang)
             for layer in upload.layers:
                 _downloads(layer, lang)
 
