@@ -8,7 +8,7 @@ import shapely
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import DISPLAY_CRS, METRIC_CRS
+from geo.crs import DISPLAY_CRS
 
 __all__ = ["GEOMETRY_FAMILY", "repair_geometries", "simplify_for_display"]
 
@@ -100,20 +100,20 @@ def simplify_for_display(
 ) -> gpd.GeoDataFrame:
     """A lighter copy for drawing only: simplified within `tolerance_m` metres, coordinates rounded.
 
-    Simplification runs in the metric CRS so the tolerance is a true distance; topology is
-    preserved, so polygons stay valid.  Rounding to 6 decimals of a degree moves a vertex by
-    at most ~0.1 m.  Statistics must never be computed from the result.
+    Simplified in degrees (the display CRS), by the tolerance over the most metres a degree
+    spans anywhere, so no vertex moves further than `tolerance_m` and nothing is reprojected
+    to a metric CRS and back.  Topology is preserved, so polygons stay valid.
+    Rounding to 6 decimals of a degree moves a vertex by at most ~0.1 m.  Statistics must never
+    be computed from the result.
     """
-    metric = gdf.to_crs(METRIC_CRS)
-    simplified = (
-        metric.geometry.simplify(tolerance_m, preserve_topology=True)
-        if tolerance_m > 0
-        else metric.geometry
-    )
-    display = simplified.to_crs(DISPLAY_CRS)
-    rounded = shapely.transform(
-        np.asarray(display.array, dtype=object), lambda xy: np.round(xy, decimals)
-    )
-    out = gdf.to_crs(DISPLAY_CRS)
-    out = out.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=DISPLAY_CRS))
-    return out
+    display = gdf.to_crs(DISPLAY_CRS)
+    shapes = np.asarray(display.geometry.array, dtype=object)
+    if tolerance_m > 0:
+        shapes = shapely.simplify(shapes, tolerance_m / _MAX_M_PER_DEGREE, preserve_topology=True)
+    rounded = shapely.transform(shapes, lambda xy: np.round(xy, decimals))
+    return display.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=DISPLAY_CRS))
+
+
+# A degree of latitude spans at most 111,694 m (at the poles), one of longitude at most
+# 111,320 m (on the equator): a tolerance over this moves no vertex further than asked.
+_MAX_M_PER_DEGREE = 111_700.0

@@ -11,9 +11,9 @@ pointer (its layer and id) exactly as a Leaflet feature would, so the app's pane
 
 from __future__ import annotations
 
-from branca.element import MacroElement, Template
+from branca.element import Template
 
-from maps.compact_layer import HELPERS_JS, script_json
+from maps.compact_layer import HELPERS_JS, RawScriptElement, script_json
 
 __all__ = ["CANVAS_THRESHOLD", "CanvasLayer"]
 
@@ -21,7 +21,7 @@ __all__ = ["CANVAS_THRESHOLD", "CanvasLayer"]
 CANVAS_THRESHOLD = 2000
 
 
-class CanvasLayer(MacroElement):
+class CanvasLayer(RawScriptElement):
     """All features of one layer drawn on one canvas in the overlay pane."""
 
     _template = Template(

@@ -16,11 +16,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import Element, Figure, MacroElement, Template
 
 from maps.polyline import encode_polyline
 
-__all__ = ["HELPERS_JS", "CompactLayer", "encode_features", "script_json"]
+__all__ = ["HELPERS_JS", "CompactLayer", "RawScriptElement", "encode_features", "script_json"]
 
 _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 POINT_PRECISION = 5  # 1e-5° ≈ 1 m: below a pixel up to zoom 17
@@ -87,7 +87,33 @@ def _bounds(coords: np.ndarray) -> list[float]:
     return [*coords.min(axis=0).tolist(), *coords.max(axis=0).tolist()]
 
 
-class CompactLayer(MacroElement):
+class _Raw(Element):
+    """Text placed in the page as it is: not compiled as a template (branca would tokenise a
+    layer's megabytes of script as Jinja, twice per map)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class RawScriptElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as raw text."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), (
+            "You cannot render this Element if it is not in a Figure."
+        )
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class CompactLayer(RawScriptElement):
     """Features decoded in the browser into an L.geoJSON layer on the parent group."""
 
     _template = Template(

@@ -34,7 +34,7 @@ from ui.panel import Selection
 from ui.state import current_basemap
 from ui.study_area import apply_drawing
 from ui.tiled_layers import show_tile_progress, tiled_layers, tiled_urls
-from ui.uploads_state import uploaded_keys
+from ui.uploads_state import session_uploads, uploaded_keys
 
 __all__ = ["apply_click", "draw_map", "draw_page_map", "page_map"]
 
@@ -253,7 +253,7 @@ def _tiled(
     """The page's layers and uploads too big to send whole, with their tile builds' states."""
     frames = filtered_frames(page, township, categories, refinements)
     variant = repr((township, categories, refinements))
-    uploads = {key: load_layer(key) for key in uploaded_keys()}
+    uploads = {layer.spec.key: layer.frame for u in session_uploads() for layer in u.layers}
     return tiled_layers(frames, datum, variant) + tiled_layers(uploads, datum)
 
 
