@@ -46,14 +46,14 @@ class TileLayer(JSCSSMixin, MacroElement):
     function colorOf(z, feature) { return feature.props._color || options.color; }
     var P = protomapsL, rules = [];
     if (options.geometry === "point") {
-        rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.CircleSymbolizer({
+        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.CircleSymbolizer({
             radius: options.radius, fill: colorOf, stroke: "#ffffff", width: 1, opacity: 0.9})});
     } else {
         if (options.geometry === "polygon" && options.fillOpacity > 0) {
-            rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.PolygonSymbolizer({
+            rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.PolygonSymbolizer({
                 fill: colorOf, opacity: options.fillOpacity})});
         }
-        rules.push({dataSource: "atlas", dataLayer: options.layer, symbolizer: new P.LineSymbolizer({
+        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.LineSymbolizer({
             color: colorOf, width: options.weight})});
     }
     // levelDiff 0: the tiles of zoom z are drawn at zoom z (256-pixel tiles, as built); beyond
@@ -69,7 +69,7 @@ class TileLayer(JSCSSMixin, MacroElement):
     function featureAt(latlng) {
         if (!map.hasLayer(layer) || map.getZoom() < options.minZoom - 0.5) return null;
         var picked = (layer.queryTileFeaturesDebug(latlng.lng, latlng.lat, {{ this.brush }}).get("atlas") || [])
-            .filter(function(p) { return p.layerName === options.layer && p.feature.props._id !== undefined; });
+            .filter(function(p) { return p.layerName === options.dataLayer && p.feature.props._id !== undefined; });
         if (picked.length === 0) return null;
         var props = picked[picked.length - 1].feature.props, properties = {_layer: options.layer};
         Object.keys(props).forEach(function(name) { properties[name] = String(props[name]); });
@@ -135,9 +135,16 @@ def tiled_group(
     min_zoom: int,
     max_zoom: int,
     show: bool = True,
+    data_layer: str | None = None,
 ) -> folium.FeatureGroup:
-    """One switchable layer drawn from its tiles at `url` (built for zooms min..max)."""
+    """One switchable layer drawn from its tiles at `url` (built for zooms min..max), whose
+    features are the tiles' layer `data_layer` (default: named by the layer key)."""
     group = folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
-    options = {**layer_options(spec, lang), "minZoom": min_zoom, "maxZoom": max_zoom}
+    options = {
+        **layer_options(spec, lang),
+        "minZoom": min_zoom,
+        "maxZoom": max_zoom,
+        "dataLayer": data_layer or spec.key,
+    }
     TileLayer(url, options).add_to(group)
     return group

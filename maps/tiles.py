@@ -40,13 +40,16 @@ __all__ = [
     "MAX_TILE_BYTES",
     "MAX_ZOOM",
     "MIN_ZOOM",
+    "SERVER_LAYER_NAME",
     "TILES_DIR",
+    "TILE_SERVER_ENV",
     "TILE_THRESHOLD",
     "TileLimits",
     "archive_for",
     "build_tiles",
     "layer_version",
     "ready_archive",
+    "server_tiles_url",
     "tile_frame",
     "tile_url",
     "tiles_for",
@@ -73,6 +76,11 @@ _LOCKS = ".locks"
 _NAME_KEY = "names.key"
 # Above this many features a layer is drawn from vector tiles rather than sent whole.
 TILE_THRESHOLD = int(os.environ.get("ATLAS_TILE_THRESHOLD", "100000"))
+# The shared deployment's tile server (tipg over PostGIS views, behind nginx), e.g. "/tiles":
+# stored layers come from it with no build.  Unset on a laptop.
+TILE_SERVER_ENV = "ATLAS_TILE_SERVER"
+# The name of the layer inside the tile server's tiles (tipg's default).
+SERVER_LAYER_NAME = "default"
 
 
 def tiles_for(
@@ -174,6 +182,14 @@ def archive_for(
         )
         _remove_old_versions(out, key, keep=built)
         return built
+
+
+def server_tiles_url(key: str) -> str | None:
+    """The tile server's z/x/y address template of layer `key` (None: no tile server)."""
+    base = os.environ.get(TILE_SERVER_ENV, "").rstrip("/")
+    if not base:
+        return None
+    return f"{base}/collections/atlas_tiles.{_checked_key(key)}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
 
 
 def tile_url(archive: Path) -> str:

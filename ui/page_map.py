@@ -27,7 +27,7 @@ from maps.parts import (
     proportional_group,
 )
 from maps.tile_layer import tiled_group
-from maps.tiles import MAX_ZOOM, MIN_ZOOM
+from maps.tiles import MAX_ZOOM, MIN_ZOOM, SERVER_LAYER_NAME
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
@@ -118,7 +118,12 @@ def _layer(
         return layer_group(spec, frame, lang, show=show, datum=datum)
     if tiles[key] is None:
         return folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
-    return tiled_group(spec, tiles[key], lang, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, show=show)
+    url = tiles[key]
+    # An archive names its layer by the key; the tile server's tiles hold one layer of its own.
+    inner = key if url.endswith(".pmtiles") else SERVER_LAYER_NAME
+    return tiled_group(
+        spec, url, lang, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, show=show, data_layer=inner
+    )
 
 
 def _initial_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
@@ -253,8 +258,20 @@ def _tiled(
     """The page's layers and uploads too big to send whole, with their tile builds' states."""
     frames = filtered_frames(page, township, categories, refinements)
     variant = repr((township, categories, refinements))
+    narrowed = frozenset(
+        key
+        for key, frame in frames.items()
+        if township != ALL
+        or (key == page.category_layer and _narrows(key, categories, refinements))
+    )
     uploads = {layer.spec.key: layer.frame for u in session_uploads() for layer in u.layers}
-    return tiled_layers(frames, datum, variant) + tiled_layers(uploads, datum)
+    return tiled_layers(frames, datum, variant, narrowed=narrowed) + tiled_layers(uploads, datum)
+
+
+def _narrows(key: str, categories: tuple[str, ...], refinements: Refinements) -> bool:
+    """Whether a category choice or refinement leaves features of layer `key` out."""
+    every = {c.value for c in get_layer(key).style.categories}
+    return bool(refinements) or not every <= set(categories)
 
 
 def _highlight(selection: Selection | None, datum: str) -> folium.FeatureGroup:

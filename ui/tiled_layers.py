@@ -3,7 +3,9 @@
 A layer above maps.tiles.TILE_THRESHOLD features is drawn from its tile archive, built once
 per data version (and per page filter) in the background (maps.tile_builds); until it is
 ready the map leaves that layer out and a progress bar beside the map says how far the build
-is, then the page redraws itself with the layer.
+is, then the page redraws itself with the layer.  In the shared deployment (ATLAS_TILE_SERVER
+set) a stored layer as it is now, unfiltered, over a WGS-84 basemap comes straight from the
+tile server reading PostGIS: no build.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import streamlit as st
 
-from layers import get_layer
+from geo.offsets import WGS84
+from layers import REGISTRY, data_version, get_layer
 from maps.tile_builds import INTERNAL_ERROR, TileState, tile_builds
-from maps.tiles import TILE_THRESHOLD, layer_version, tile_url
+from maps.tiles import TILE_THRESHOLD, layer_version, server_tiles_url, tile_url
 from ui.i18n import text
 from ui.messages import explain_problem, plain_markdown
 
@@ -26,36 +29,58 @@ _POLL_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class TiledLayer:
-    """One big layer of a page: its archive's state and what identifies it."""
+    """One big layer of a page: where its tiles come from, or how far their build is."""
 
     key: str
     version: object
     datum: str
     features: int
     state: TileState
+    served_at: str | None = None  # the tile server's address template (no build)
+
+    @property
+    def url(self) -> str | None:
+        if self.served_at:
+            return self.served_at
+        return tile_url(self.state.archive) if self.state.ready else None
 
 
 def tiled_layers(
-    frames: dict[str, gpd.GeoDataFrame], datum: str, variant: str = ""
+    frames: dict[str, gpd.GeoDataFrame],
+    datum: str,
+    variant: str = "",
+    *,
+    narrowed: frozenset[str] = frozenset(),
 ) -> tuple[TiledLayer, ...]:
     """The layers of `frames` too big to send whole, their builds asked for (`variant`: what
-    narrowed the frames from the stored layer, such as the page's filters)."""
+    narrowed the frames from the stored layer, such as the page's filters; `narrowed`: the
+    keys it narrowed)."""
     builds = tile_builds()
     tiled = []
     for key, frame in frames.items():
         if len(frame) <= TILE_THRESHOLD:
             continue
-        version = layer_version(key, variant)
-        state = builds.request(key, version, lambda chosen=frame: chosen, datum=datum)
-        tiled.append(TiledLayer(key, version, datum, len(frame), state))
+        version = layer_version(key, variant if key in narrowed else "")
+        served = _served_at(key, datum, key in narrowed)
+        if served:
+            state = TileState(key, None, 1.0, "served")
+        else:
+            state = builds.request(key, version, lambda chosen=frame: chosen, datum=datum)
+        tiled.append(TiledLayer(key, version, datum, len(frame), state, served))
     return tuple(tiled)
 
 
+def _served_at(key: str, datum: str, narrowed: bool) -> str | None:
+    """The tile server's address for a stored layer seen now, whole, in WGS-84; else None."""
+    as_of = data_version()[2]
+    if narrowed or as_of is not None or datum != WGS84 or key not in REGISTRY:
+        return None
+    return server_tiles_url(key)
+
+
 def tiled_urls(tiled: tuple[TiledLayer, ...]) -> tuple[tuple[str, str | None], ...]:
-    """(layer key, address of its archive or None while it is not ready): a map's cache key."""
-    return tuple(
-        (layer.key, tile_url(layer.state.archive) if layer.state.ready else None) for layer in tiled
-    )
+    """(layer key, address of its tiles or None while they are not ready): a map's cache key."""
+    return tuple((layer.key, layer.url) for layer in tiled)
 
 
 def show_tile_progress(tiled: tuple[TiledLayer, ...], lang: str) -> None:
@@ -73,7 +98,7 @@ def show_tile_progress(tiled: tuple[TiledLayer, ...], lang: str) -> None:
                     else plain_markdown(explain_problem(layer.state.error, lang)),
                 )
             )
-    building = tuple(layer for layer in tiled if layer.state.building)
+    building = tuple(layer for layer in tiled if layer.state.building and not layer.served_at)
     if building:
         _follow_builds(building, lang)
 

@@ -89,3 +89,26 @@ def test_a_failed_build_is_told_and_the_page_still_works(builds, monkeypatch):
         warnings
     )
     assert app.metric, "the page's figures are gone"
+
+
+def test_with_a_tile_server_a_stored_layer_needs_no_build(builds, monkeypatch):
+    monkeypatch.setenv("ATLAS_TILE_SERVER", "/tiles")
+    app = _renovation()
+    assert not _progress_texts(app)  # nothing to build
+    script = _map_script(app)
+    template = "/tiles/collections/atlas_tiles.closed_communities/tiles/WebMercatorQuad/{z}/{x}/{y}"
+    assert template in script and "community-1" not in script
+    assert not builds.state("closed_communities", None)  # no build was asked for
+
+
+def test_with_a_tile_server_a_filtered_layer_is_built_from_the_filtered_features(
+    builds, monkeypatch
+):
+    monkeypatch.setenv("ATLAS_TILE_SERVER", "/tiles")
+    monkeypatch.setattr(tiled_module, "TILE_THRESHOLD", 100)  # A and B alone are above it
+    app = _renovation()
+    app.multiselect[0].set_value(["A", "B"]).run()
+    assert not app.exception, app.exception
+    texts = _progress_texts(app)
+    assert any("生成矢量瓦片" in t for t in texts), texts
+    assert "atlas_tiles.closed_communities" not in _map_script(app)
