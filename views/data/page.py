@@ -308,7 +308,7 @@ def _add_form(frame: gpd.GeoDataFrame, report: UploadReport, lang: str) -> None:
     )
     add_upload(SessionUpload(title.strip() or report.file_name, report.file_name, tuple(layers)))
     count = sum(len(layer.frame) for layer in layers)
-    st.success(text("data_added", lang, name=plain_markdown(title), count=count))
+    st.success(text("data_added", lang, name=plain_markdown(title), count=f"{count:,}"))
 
 
 # --- the session's layers ----------------------------------------------------------------------
