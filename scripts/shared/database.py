@@ -6,6 +6,8 @@
   of pg_execute_server_program (so no `COPY … TO PROGRAM`), no pg_authid: it reads layers,
   edits the current features, inserts versions, history rows and visits, never UPDATEs or
   DELETEs history; the sign-in tables as `accounts.postgis.prepare` grants.
+- `atlas_tiles`: what the tile server connects as: it reads the views of schema atlas_tiles
+  (store/pg_tile_views.py: what a tile of each layer carries) and no table at all.
 
 Each role's password is random, kept in a 0600 libpq password file; URLs name the file.
 """
@@ -20,16 +22,20 @@ import psycopg
 from psycopg import sql
 
 from scripts.local_postgis import Cluster, start_cluster, write_passfile
+from store.pg_tile_views import TILE_ROLE, create_tile_views, grant_tile_role
 from store.postgis import PostgisStore, grant_app_role
 
 __all__ = [
     "APP_ROLE",
     "DATABASE",
     "OWNER_ROLE",
+    "TILE_ROLE",
     "app_role_url",
     "prepare_database",
     "prepare_roles",
+    "prepare_tile_views",
     "seed_layer_store",
+    "tile_role_url",
 ]
 
 DATABASE = "atlas"
@@ -45,7 +51,8 @@ _VISIT_GRANTS = (
 
 def prepare_database(folder: Path, pg_port: int) -> tuple[Cluster, str, str]:
     """Start (or reuse) the server in `folder`/pg with passwords required, the database owned
-    by the owner role, every role and grant in place; (cluster, owner URL, app URL)."""
+    by the owner role, every role and grant in place, the tile views made anew; (cluster,
+    owner URL, app URL). The tile server's URL is `tile_role_url(cluster, folder)`."""
     secrets_folder = folder / "secrets"
     secrets_folder.mkdir(mode=0o700, exist_ok=True)
     secrets_folder.chmod(0o700)
@@ -54,8 +61,10 @@ def prepare_database(folder: Path, pg_port: int) -> tuple[Cluster, str, str]:
     )
     owner_pass = _passfile(secrets_folder / "owner.pgpass", OWNER_ROLE)
     app_pass = _passfile(secrets_folder / "app.pgpass", APP_ROLE)
+    tile_pass = _passfile(_tile_passfile(folder), TILE_ROLE)
+    roles = ((OWNER_ROLE, owner_pass), (APP_ROLE, app_pass), (TILE_ROLE, tile_pass))
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
-        for role, passfile in ((OWNER_ROLE, owner_pass), (APP_ROLE, app_pass)):
+        for role, passfile in roles:
             _login_role(connection, role, _password(passfile))
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
@@ -74,7 +83,17 @@ def prepare_database(folder: Path, pg_port: int) -> tuple[Cluster, str, str]:
     app_url = cluster.url(DATABASE, user=APP_ROLE, passfile=app_pass)
     seed_layer_store(owner_url, Path(__file__).resolve().parents[2] / "data" / "shapefiles")
     prepare_roles(owner_url, APP_ROLE)
+    prepare_tile_views(owner_url)
     return cluster, owner_url, app_url
+
+
+def tile_role_url(cluster: Cluster, folder: Path) -> str:
+    """The URL the tile server connects with (its password in a 0600 file in secrets/)."""
+    return cluster.url(DATABASE, user=TILE_ROLE, passfile=_tile_passfile(folder))
+
+
+def _tile_passfile(folder: Path) -> Path:
+    return folder / "secrets" / "tiles.pgpass"
 
 
 def _passfile(path: Path, role: str) -> Path:
@@ -179,6 +198,25 @@ def _grant(connection: psycopg.Connection, role: str) -> None:
             )
         for statement in _VISIT_GRANTS:
             connection.execute(sql.SQL(statement).format(grantee))
+
+
+def prepare_tile_views(url: str, role: str = TILE_ROLE) -> list[str]:
+    """As the tables' owner (`url`): the tile views of every registered layer made anew (also
+    those added since the last set-up), and `role` let read them, nothing else; their keys."""
+    from layers import LAYERS
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        made = create_tile_views(connection, LAYERS)
+        grant_tile_role(connection, role)
+    return made
+
+
+def tile_role_password(url: str, password: str, role: str = TILE_ROLE) -> None:
+    """Make (or update) the login `role` with `password` on the database at `url` (for tests;
+    the deployment keeps the password in a file); the views and grants follow."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        _login_role(connection, role, password)
+    prepare_tile_views(url, role)
 
 
 def app_role_url(url: str, password: str, role: str = APP_ROLE) -> str:
