@@ -118,6 +118,7 @@ bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
 	$(BIN)/python benchmarks/print_benchmark.py $(PRINT_BENCH_ARGS)
 	$(BIN)/python benchmarks/area_benchmark.py $(AREA_BENCH_ARGS)
 	$(BIN)/python benchmarks/load_benchmark.py $(LOAD_BENCH_ARGS)
+	$(BIN)/python benchmarks/tile_benchmark.py $(TILE_BENCH_ARGS)
 
 data: $(VENV)/.runtime-installed
 
