@@ -28,7 +28,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ui.users_file import ROLES, USERS_FILE_ENV, load_users
+from accounts.users_file import ROLES, USERS_FILE_ENV, load_users
 
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no more

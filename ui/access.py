@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from accounts.roles import sees_constraint_zones as role_sees_constraint_zones
 from ui.audience import pages_for, server_audience
 from ui.i18n import text
 from ui.signin import current_user, sign_in, sign_out_button, users_file
@@ -73,4 +74,4 @@ def sees_constraint_zones() -> bool:
     if users_file() is None:
         return server_audience() == "internal"
     user = current_user()
-    return user is not None and user.role == "planner"
+    return user is not None and role_sees_constraint_zones(user.role)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from accounts.roles import ALL_PAGES, PROMOTER_PAGES
+
 __all__ = [
     "ALL_PAGES",
     "AUDIENCES",
@@ -17,20 +19,6 @@ AUDIENCE_ENV = "ATLAS_AUDIENCE"
 # internal: planners and field teams, every page; promoter: the enclave pages for investors;
 # public: the presentation view only. Internal fields are never sent to any audience. The jobs
 # page is internal: its figures come from person rows (workers), which stay with planners.
-ALL_PAGES = (
-    "overview",
-    "poverty",
-    "jobs",
-    "enclave",
-    "night",
-    "renovation",
-    "coverage",
-    "data",
-    "history",
-    "presentation",
-    "about",
-)
-PROMOTER_PAGES = ("enclave", "presentation", "about")
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "internal": ALL_PAGES,
     "promoter": PROMOTER_PAGES,

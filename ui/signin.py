@@ -31,21 +31,26 @@ from accounts import (
     record_failure,
     session_lifetime,
 )
-from accounts.sqlite import FILE_NAME
-from fieldwork.store import DATABASE_URL_ENV, DEFAULT_VISITS_DB, VISITS_DB_ENV
-from ui.i18n import text
-from ui.messages import plain_markdown
-from ui.signin_cookie import (
+from accounts.signin_token import (
     COOKIE_KEY_ENV,
     COOKIE_NAME,
     Claims,
-    clear_cookie,
-    client_address,
     issue_token,
-    read_cookie,
-    set_cookie,
+    signed_in_user,
 )
-from ui.users_file import ROLES, USERS_FILE_ENV, User, load_users, password_version, users_file
+from accounts.sqlite import FILE_NAME
+from accounts.users_file import (
+    ROLES,
+    USERS_FILE_ENV,
+    User,
+    load_users,
+    password_version,
+    users_file,
+)
+from fieldwork.store import DATABASE_URL_ENV, DEFAULT_VISITS_DB, VISITS_DB_ENV
+from ui.i18n import text
+from ui.messages import plain_markdown
+from ui.signin_cookie import clear_cookie, client_address, read_cookie, set_cookie
 
 __all__ = [
     "COOKIE_KEY_ENV",
@@ -105,7 +110,7 @@ def sign_in(path: Path, lang: str) -> User | None:
     users = load_users(path)
     store, moment = account_store(), now()
     claims = st.session_state.get(_CLAIMS) or read_cookie(now=moment)
-    user = _valid(claims, users, store, moment)
+    user = signed_in_user(claims, users, store, moment)
     if user is not None:
         st.session_state[_CLAIMS] = claims
         st.session_state[_STATE] = user
@@ -118,20 +123,6 @@ def sign_in(path: Path, lang: str) -> User | None:
     user = _check(attempt, users, store, lang) if attempt is not None else None
     if user is not None:
         place.empty()  # the page follows in this run, without the form above it
-    return user
-
-
-def _valid(
-    claims: Claims | None, users: dict[str, tuple[User, str]], store: AccountStore, moment: datetime
-) -> User | None:
-    """The user `claims` sign in, if their session is open and the users file still says so."""
-    if claims is None or claims.expires <= moment or claims.username not in users:
-        return None
-    user, hashed = users[claims.username]
-    if user.disabled or claims.password_version != password_version(hashed):
-        return None
-    if store.session_username(claims.session_id, now=moment) != claims.username:
-        return None
     return user
 
 

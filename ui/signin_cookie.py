@@ -1,111 +1,33 @@
-"""The sign-in cookie: a JWT (HS256 only) naming the user, their session id and password
-version, signed with ATLAS_COOKIE_KEY; and the client's address as the server can know it.
-
-Anything but a well-formed HS256 token with our signature and the expected claims reads as
-"no cookie": another algorithm (`none`, HS512), a bad signature, garbage, a wrong claim type,
-a token past its expiry. The cookie is written by a browser component (JavaScript), so it can
-be Secure (over HTTPS) and SameSite=Strict but not HttpOnly.
+"""The sign-in cookie in the browser: read from this request, set and cleared by a browser
+component; and the client's address as the server can know it. The token itself (a JWT, HS256
+only, signed with ATLAS_COOKIE_KEY) is accounts.signin_token's. The cookie is written by a
+browser component (JavaScript), so it can be Secure (over HTTPS) and SameSite=Strict but not
+HttpOnly.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import logging
-import os
-import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 
 import extra_streamlit_components as stx
-import jwt
 import streamlit as st
 
+from accounts.signin_token import COOKIE_NAME, Claims, read_token
+
 __all__ = [
-    "COOKIE_KEY_ENV",
-    "COOKIE_NAME",
-    "Claims",
     "clear_cookie",
     "client_address",
-    "issue_token",
     "read_cookie",
     "set_cookie",
 ]
 
-log = logging.getLogger("atlas")
-
-COOKIE_KEY_ENV = "ATLAS_COOKIE_KEY"
-COOKIE_NAME = "atlas_signin"
-ALGORITHM = "HS256"
-MAX_TOKEN_CHARS = 2048  # ours are ~250 characters
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Claims:
-    """What a valid cookie says: who, which session, which password version, until when."""
-
-    username: str
-    session_id: str
-    password_version: str
-    expires: datetime
-
-
-def cookie_key() -> str:
-    """ATLAS_COOKIE_KEY; without it, a key valid for this process only."""
-    return os.environ.get(COOKIE_KEY_ENV) or _process_key()
-
-
-@cache
-def _process_key() -> str:
-    return secrets.token_hex(32)
-
-
-def issue_token(claims: Claims, *, now: datetime) -> str:
-    """The signed cookie value for `claims`."""
-    payload = {
-        "sub": claims.username,
-        "sid": claims.session_id,
-        "pwv": claims.password_version,
-        "iat": int(now.timestamp()),
-        "exp": int(claims.expires.timestamp()),
-    }
-    return jwt.encode(payload, cookie_key(), algorithm=ALGORITHM)
 
 
 def read_cookie(*, now: datetime) -> Claims | None:
     """The claims of this request's sign-in cookie, or None when it is absent or not valid."""
-    token = st.context.cookies.get(COOKIE_NAME)
-    if not token:
-        return None
-    if len(token) > MAX_TOKEN_CHARS:
-        log.info("sign-in cookie refused: %d characters", len(token))
-        return None
-    try:
-        # Expiry is checked below against the app's clock (one clock for cookie and session).
-        payload = jwt.decode(
-            token,
-            cookie_key(),
-            algorithms=[ALGORITHM],
-            options={"require": ["sub", "sid", "pwv", "exp"], "verify_exp": False},
-        )
-    except jwt.InvalidTokenError as error:  # the base of every refusal PyJWT makes
-        log.info("sign-in cookie refused: %s", type(error).__name__)
-        return None
-    return _claims(payload, now)
-
-
-def _claims(payload: dict, now: datetime) -> Claims | None:
-    username, session_id, version, expiry = (payload.get(k) for k in ("sub", "sid", "pwv", "exp"))
-    if not all(isinstance(value, str) and value for value in (username, session_id, version)):
-        return None
-    if isinstance(expiry, bool) or not isinstance(expiry, int):
-        return None
-    try:
-        expires = datetime.fromtimestamp(expiry, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return Claims(username, session_id, version, expires) if expires > now else None
+    return read_token(st.context.cookies.get(COOKIE_NAME), now=now)
 
 
 def set_cookie(token: str, *, expires: datetime) -> None:

@@ -31,10 +31,12 @@ __all__ = [
     "OWNER_ROLE",
     "TILE_ROLE",
     "app_role_url",
+    "passfile_password",
     "prepare_database",
     "prepare_roles",
     "prepare_tile_views",
     "seed_layer_store",
+    "tile_role_password",
     "tile_role_url",
 ]
 
@@ -65,7 +67,7 @@ def prepare_database(folder: Path, pg_port: int) -> tuple[Cluster, str, str]:
     roles = ((OWNER_ROLE, owner_pass), (APP_ROLE, app_pass), (TILE_ROLE, tile_pass))
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as connection:
         for role, passfile in roles:
-            _login_role(connection, role, _password(passfile))
+            _login_role(connection, role, passfile_password(passfile))
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
         ).fetchone()
@@ -102,7 +104,8 @@ def _passfile(path: Path, role: str) -> Path:
     return path
 
 
-def _password(passfile: Path) -> str:
+def passfile_password(passfile: Path) -> str:
+    """The password in a one-line libpq password file."""
     line = passfile.read_text(encoding="utf-8").strip()
     return line.split(":", 4)[4].replace("\\:", ":").replace("\\\\", "\\")
 

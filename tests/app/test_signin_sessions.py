@@ -19,11 +19,11 @@ import pytest
 import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
 
+from accounts.signin_token import COOKIE_NAME, Claims, issue_token
+from accounts.users_file import load_users, password_version
 from scripts.users import add_user, remove_user, reset_password, set_disabled
 from ui import signin
 from ui.signin import COOKIE_KEY_ENV, USERS_FILE_ENV, account_store
-from ui.signin_cookie import COOKIE_NAME, Claims, issue_token
-from ui.users_file import load_users, password_version
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 KEY = "k" * 64

@@ -15,19 +15,12 @@ from pathlib import Path
 
 import yaml
 
+from accounts.roles import ROLES
 from geo.errors import DataError
-from ui.audience import ALL_PAGES, PROMOTER_PAGES
 
 __all__ = ["ROLES", "USERS_FILE_ENV", "User", "load_users", "password_version", "users_file"]
 
 USERS_FILE_ENV = "ATLAS_USERS_FILE"
-# The pages (url paths) each role may open; every page and export checks it on the server.
-ROLES: dict[str, tuple[str, ...]] = {
-    "planner": ALL_PAGES,
-    "promoter": PROMOTER_PAGES,
-    "field": ("coverage", "about"),
-    "admin": ("data", "history", "about"),
-}
 _BCRYPT = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
 
 
