@@ -2,7 +2,8 @@
 
     python scripts/shared_setup.py up     [--port 8443] [--http-port 8080] [--replicas 2]
                                           [--replica-port 8501] [--pg-port 54329]
-                                          [--certificate FILE --key FILE] [--folder var/shared]
+                                          [--tile-port 8601] [--folder var/shared]
+                                          [--certificate FILE --key FILE]
     python scripts/shared_setup.py status [--folder var/shared]
     python scripts/shared_setup.py down   [--folder var/shared]
 
@@ -10,11 +11,12 @@
 answers is left alone, a missing or dead one is started, never a second copy. The database
 server (socket only, passwords required) holds the layer store, seeded once while empty, and
 the visits; its owner role loads and migrates, the replicas connect as the app role (see
-scripts/shared/database.py). Demo users with random passwords (printed once) are written
-unless a users file exists. Each replica must answer as the atlas before nginx is (re)loaded,
-and nginx must reach every replica before success is printed. `make shared`, `make
-shared-status` and `make shared-down` run these; the Makefile passes PORT, HTTP_PORT,
-REPLICAS, REPLICA_PORT, TLS_CERT and TLS_KEY.
+scripts/shared/database.py); the tile server (scripts/shared/tile_server.py) serves stored
+layers' vector tiles under /tiles/ to signed-in users. Demo users with random passwords
+(printed once) are written unless a users file exists. Each replica must answer as the atlas
+before nginx is (re)loaded, and nginx must reach every replica before success is printed.
+`make shared`, `make shared-status` and `make shared-down` run these; the Makefile passes
+PORT, HTTP_PORT, REPLICAS, REPLICA_PORT, TLS_CERT and TLS_KEY.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from scripts.shared.database import (  # noqa: E402
     app_role_url,
     prepare_database,
     seed_layer_store,
+    tile_role_url,
 )
 from scripts.shared.deployment import (  # noqa: E402
     FOLDER_TAG,
@@ -52,6 +55,13 @@ from scripts.shared.deployment import (  # noqa: E402
     replicas_running,
 )
 from scripts.shared.processes import PortBusy, alive, check_free, stop_process  # noqa: E402
+from scripts.shared.tile_process import (  # noqa: E402
+    TILE_PREFIX,
+    ensure_tile_server,
+    stop_tile_servers,
+    tile_server_answers,
+    tile_servers_running,
+)
 from scripts.shared.web import (  # noqa: E402
     ROUTE_COOKIE,
     answers_as_atlas,
@@ -115,7 +125,7 @@ def up(
         check_free(settings.http_port, "the HTTP redirect (nginx)")
     settings.save(folder)
 
-    _, _, app_url = prepare_database(folder, settings.pg_port)
+    cluster, _, app_url = prepare_database(folder, settings.pg_port)
     _tidy_old_layout(folder)
     environment = {
         **os.environ,
@@ -123,9 +133,11 @@ def up(
         "ATLAS_USERS_FILE": str(_users(folder, announce)),
         "ATLAS_COOKIE_KEY": _secret(folder / "secrets" / "cookie.key"),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "ATLAS_TILE_SERVER": TILE_PREFIX,  # stored layers' tiles, from PostGIS through nginx
         FOLDER_TAG: str(folder.resolve()),
     }
     _replicas(folder, settings, running, environment)
+    ensure_tile_server(folder, settings.tile_port, environment, tile_role_url(cluster, folder))
     _nginx(folder, settings, restart=not nginx_running)
     return f"https://localhost:{settings.port}"
 
@@ -222,6 +234,7 @@ def _nginx(folder: Path, settings: Settings, *, restart: bool) -> None:
         replica_ports=settings.replica_ports,
         certificate=certificate,
         key=key,
+        tile_port=settings.tile_port,
     )
     if not restart and conf.exists() and conf.read_text(encoding="utf-8") == text:
         _wait_for_proxy(folder, settings)  # runs as wanted: left alone
@@ -291,6 +304,11 @@ def status(folder: Path) -> tuple[bool, list[str]]:
             f"http://127.0.0.1:{port}{state}{wanted}{_stale(folder / f'replica-{port}.pid', pid)}"
         )
         lines.append(_line(f"replica {port}", pid, where))
+    for port, pid in sorted({settings.tile_port: None, **tile_servers_running(folder)}.items()):
+        answers = pid is not None and tile_server_answers(port)
+        everything &= answers and port == settings.tile_port
+        state = "" if pid is None or answers else " (not answering)"
+        lines.append(_line("tile server", pid, f"http://127.0.0.1:{port}{state}"))
     pids = nginx_pids(folder, (settings.port, settings.http_port))
     everything &= bool(pids)
     where = f"https://localhost:{settings.port}, http :{settings.http_port} redirects"
@@ -331,6 +349,7 @@ def down(folder: Path) -> list[str]:
     for port, pid in dict.fromkeys(found):  # tagged, or named by a pid file and verified
         stop_process(pid, group=True)
         stopped.append(f"replica {port} pid {pid}")
+    stopped += stop_tile_servers(folder)
     for pid_file in [*folder.glob("replica-*.pid"), folder / "nginx.pid"]:
         pid_file.unlink(missing_ok=True)
     cluster = _cluster(folder, settings)
@@ -350,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=defaults.replicas)
     parser.add_argument("--replica-port", type=int, default=defaults.replica_port)
     parser.add_argument("--pg-port", type=int, default=defaults.pg_port)
+    parser.add_argument("--tile-port", type=int, default=defaults.tile_port)
     parser.add_argument("--certificate", default=os.environ.get("ATLAS_TLS_CERT", ""))
     parser.add_argument("--key", default=os.environ.get("ATLAS_TLS_KEY", ""))
     args = parser.parse_args(argv)
@@ -368,6 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             replicas=args.replicas,
             replica_port=args.replica_port,
             pg_port=args.pg_port,
+            tile_port=args.tile_port,
             certificate=args.certificate,
             key=args.key,
         )

@@ -15,6 +15,7 @@ __all__ = [
     "PORT_TAG",
     "Settings",
     "nginx_pids",
+    "process_environment",
     "replicas_from_pid_files",
     "replicas_running",
 ]
@@ -29,7 +30,8 @@ _SETTINGS = "deployment.json"
 @dataclass(frozen=True)
 class Settings:
     """The wanted state: HTTPS `port`, plain `http_port` (redirects), `replicas` from
-    `replica_port` up, the database's socket port, the certificate and key nginx serves."""
+    `replica_port` up, the database's socket port, the certificate and key nginx serves, the
+    tile server's port (on 127.0.0.1, behind nginx)."""
 
     port: int = 8443
     http_port: int = 8080
@@ -38,6 +40,7 @@ class Settings:
     pg_port: int = 54329
     certificate: str = ""
     key: str = ""
+    tile_port: int = 8601
 
     def __post_init__(self) -> None:
         problems = [
@@ -48,6 +51,7 @@ class Settings:
                 ("REPLICA_PORT", self.replica_port),
                 ("last replica port", self.replica_port + self.replicas - 1),
                 ("PG_PORT", self.pg_port),
+                ("TILE_PORT", self.tile_port),
             )
             if not 0 < value < 65536
         ]
@@ -57,6 +61,8 @@ class Settings:
         for port in self.replica_ports:
             if port in taken:
                 problems.append(f"replica port {port} is also {taken[port]}")
+        if self.tile_port in {*taken, *self.replica_ports}:
+            problems.append(f"TILE_PORT {self.tile_port} is also another part's port")
         if self.port == self.http_port:
             problems.append(f"PORT and HTTP_PORT are both {self.port}")
         if bool(self.certificate) != bool(self.key):
@@ -80,7 +86,8 @@ class Settings:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
 
 
-def _environment(pid: int) -> dict[str, str]:
+def process_environment(pid: int) -> dict[str, str]:
+    """The environment process `pid` was started with ({} when it cannot be read)."""
     with contextlib.suppress(OSError):
         pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
@@ -95,7 +102,7 @@ def replicas_running(folder: Path) -> dict[int, int]:
         with contextlib.suppress(OSError):
             if os.getsid(pid) != pid:
                 continue
-        port = _environment(pid).get(PORT_TAG)
+        port = process_environment(pid).get(PORT_TAG)
         if port and port.isdigit():
             found[int(port)] = pid
     return found

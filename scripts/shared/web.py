@@ -65,6 +65,7 @@ http {{
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_session_cache shared:atlas_tls:1m;
+{tiles}
         location / {{
             proxy_pass http://atlas;
             proxy_http_version 1.1;
@@ -87,6 +88,20 @@ http {{
 """
 
 
+# The tile server (scripts/shared/tile_server.py) under /tiles/, the prefix stripped: it checks
+# the sign-in cookie itself and answers nothing but tiles, each private and never stored.
+_TILES_LOCATION = """
+        location /tiles/ {{
+            proxy_pass http://127.0.0.1:{tile_port}/;
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_read_timeout 60;
+        }}"""
+
+
 def nginx_binary() -> str:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
@@ -102,7 +117,10 @@ def nginx_config(
     replica_ports: Sequence[int],
     certificate: Path,
     key: Path,
+    tile_port: int | None = None,
 ) -> str:
+    """nginx's configuration: HTTPS to the replicas, /tiles/ to the tile server if any."""
+    tiles = _TILES_LOCATION.format(tile_port=tile_port) if tile_port is not None else ""
     servers = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in replica_ports
     )
@@ -114,6 +132,7 @@ def nginx_config(
         certificate=certificate.resolve(),
         key=key.resolve(),
         cookie=ROUTE_COOKIE,
+        tiles=tiles,
     )
 
 

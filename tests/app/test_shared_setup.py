@@ -30,6 +30,7 @@ from scripts.local_postgis import Cluster, postgres_bin, start_cluster
 from scripts.shared.database import prepare_database
 from scripts.shared.deployment import nginx_pids, replicas_from_pid_files, replicas_running
 from scripts.shared.processes import listening_pids
+from scripts.shared.tile_process import tile_servers_running
 from scripts.shared_setup import (
     APP_ROLE,
     DATABASE,
@@ -67,6 +68,7 @@ def _settings() -> Settings:
         replicas=2,
         replica_port=first,
         pg_port=_free_port(),
+        tile_port=_free_port(),
     )
 
 
@@ -258,6 +260,7 @@ def test_a_busy_port_fails_loudly_naming_it_and_starts_nothing(shared, capsys) -
 def _pids(folder: Path, settings: Settings) -> dict[str, object]:
     return {
         "replicas": replicas_running(folder),
+        "tiles": tile_servers_running(folder),
         "nginx": nginx_pids(folder)[0],
         "listeners": {p: listening_pids(p) for p in settings.replica_ports},
     }
@@ -286,11 +289,13 @@ def test_up_again_and_after_a_killed_replica_runs_each_part_once(shared, capsys)
 
     args = ["--folder", str(folder), "--port", str(settings.port)]
     args += ["--http-port", str(settings.http_port), "--replica-port", str(settings.replica_port)]
+    args += ["--tile-port", str(settings.tile_port)]
     assert main(["up", *args, "--pg-port", str(settings.pg_port)]) == 0
     printed = capsys.readouterr().out
     assert f"served at https://localhost:{settings.port} by 2 replicas" in printed
     after = _pids(folder, settings)
     assert after["nginx"] == before["nginx"]
+    assert after["tiles"] == before["tiles"] and list(after["tiles"]) == [settings.tile_port]
     kept = {p: pid for p, pid in before["replicas"].items() if p != killed_port}
     assert {p: after["replicas"][p] for p in kept} == kept
     assert after["replicas"][killed_port] != killed
@@ -301,7 +306,8 @@ def test_up_again_and_after_a_killed_replica_runs_each_part_once(shared, capsys)
 
     assert main(["status", "--folder", str(folder)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in printed] == ["database", "replica", "replica", "nginx"]
+    parts = ["database", "replica", "replica", "tile", "nginx"]
+    assert [line.split()[0] for line in printed] == parts
     assert all(" running " in line for line in printed)
     assert f"https://localhost:{settings.port}" in printed[-1]
 
@@ -389,8 +395,9 @@ def test_down_after_a_partial_state_leaves_nothing_running(shared) -> None:
     assert any(part.startswith("database") for part in stopped)
     assert replicas_running(folder) == {}
     assert nginx_pids(folder, (settings.port, settings.http_port)) == []
-    for port in (settings.port, settings.http_port, *settings.replica_ports):
+    for port in (settings.port, settings.http_port, settings.tile_port, *settings.replica_ports):
         assert _port_free(port), port
+    assert tile_servers_running(folder) == {}
     assert not (folder / "pg" / f".s.PGSQL.{settings.pg_port}").exists()
     everything, lines = status(folder)
     assert not everything and all(" stopped " in line for line in lines)

@@ -1,22 +1,33 @@
 """Sign-in on the real shared deployment (`make shared` in a temporary folder, free ports):
 a copied cookie works on either replica until its owner signs out, then on neither; wrong
 passwords through the proxy lock with the time said, logged in PostGIS with nginx's address;
-a forged-algorithm cookie gets the form."""
+a forged-algorithm cookie gets the form; the tile server under /tiles/ answers a signed-in
+planner's cookie with a layer's vector tile, a promoter's only for the enclave layer, and no
+cookie with 401."""
 
 from __future__ import annotations
 
 import base64
 import json
 import shutil
+import ssl
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jwt
+import mapbox_vector_tile
 import psycopg
 import pytest
 
+from accounts import open_account_store
+from accounts.users_file import load_users, password_version
+from maps.tiles import SERVER_LAYER_NAME
+from scripts.shared.deployment import process_environment, replicas_running
 from scripts.shared_setup import APP_ROLE, DATABASE, Settings, down, up
 from tests.app.browser import TIMEOUT_MS
 from tests.app.test_shared_setup import _settings
@@ -116,10 +127,7 @@ def _wait_for_events(app_url: str, count: int) -> list[tuple[str, str]]:
 
 def test_wrong_passwords_lock_and_are_logged_with_the_clients_address(shared, browser) -> None:
     folder, settings, passwords = shared
-    app_url = (
-        f"postgresql://{APP_ROLE}@/{DATABASE}?host={folder}/pg&port={settings.pg_port}"
-        f"&passfile={folder}/secrets/app.pgpass"
-    )
+    app_url = _app_url(folder, settings)
     page = _open(browser, f"https://localhost:{settings.port}")
     for attempt in range(5):
         _submit(page, "promoter", f"wrong-{attempt}")
@@ -153,3 +161,59 @@ def test_a_cookie_naming_no_algorithm_gets_the_form(shared, browser) -> None:
     assert not _signed_in(page)
     assert "Traceback" not in page.locator("body").inner_text()
     page.context.close()
+
+
+def _get(settings: Settings, path: str, cookie: str | None) -> tuple[int, bytes, str | None]:
+    """GET `path` through nginx over HTTPS: (status, body, Cache-Control)."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
+    request = urllib.request.Request(f"https://127.0.0.1:{settings.port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10, context=context) as reply:
+            return reply.status, reply.read(), reply.headers.get("Cache-Control")
+    except urllib.error.HTTPError as refusal:
+        return refusal.code, refusal.read(), refusal.headers.get("Cache-Control")
+
+
+def _issued(folder: Path, settings: Settings, username: str) -> str:
+    """A cookie as signing in issues it, its session opened in PostGIS (this address is locked
+    out of the form by the test above)."""
+    now = datetime.now(UTC)
+    accounts = open_account_store(_app_url(folder, settings))
+    session = accounts.open_session(
+        username, address="127.0.0.1", now=now, lifetime=timedelta(hours=1)
+    )
+    _, hashed = load_users(folder / "users.yaml")[username]
+    payload = {"sub": username, "sid": session, "pwv": password_version(hashed)}
+    payload |= {"iat": int(now.timestamp()), "exp": int(now.timestamp()) + 3600}
+    key = (folder / "secrets" / "cookie.key").read_text(encoding="utf-8").strip()
+    return jwt.encode(payload, key, algorithm="HS256")
+
+
+def _app_url(folder: Path, settings: Settings) -> str:
+    return (
+        f"postgresql://{APP_ROLE}@/{DATABASE}?host={folder}/pg&port={settings.pg_port}"
+        f"&passfile={folder}/secrets/app.pgpass"
+    )
+
+
+def _tile(key: str) -> str:
+    """The address of layer `key`'s tile over the city core (as ATLAS_TILE_SERVER names it)."""
+    return f"/tiles/collections/atlas_tiles.{key}/tiles/WebMercatorQuad/12/3418/1527"
+
+
+def test_tiles_come_through_the_proxy_to_signed_in_users_only(shared) -> None:
+    folder, settings, _ = shared
+    cookies = {name: _issued(folder, settings, name) for name in ("planner", "promoter")}
+    status, body, cache = _get(settings, _tile("closed_communities"), cookies["planner"])
+    assert (status, cache) == (200, "private, no-store")
+    features = mapbox_vector_tile.decode(body)[SERVER_LAYER_NAME]["features"]
+    assert features and {"_id", "_color", "name"} <= set(features[0]["properties"])
+    assert _get(settings, _tile("closed_communities"), None)[:2] == (401, b"sign in first\n")
+    assert _get(settings, _tile("eco_redline"), cookies["promoter"])[0] == 403
+    assert _get(settings, _tile("enclave_projects"), cookies["promoter"])[0] == 200
+    for path in ("/tiles/", "/tiles/collections", "/tiles/api", "/tiles/healthz"):
+        assert _get(settings, path, cookies["planner"])[:2] == (404, b"not found\n"), path
+    for pid in replicas_running(folder).values():
+        assert process_environment(pid)["ATLAS_TILE_SERVER"] == "/tiles"
