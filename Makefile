@@ -82,7 +82,7 @@ test: lint $(VENDOR) $(CHROMIUM) $(POSTGIS) $(NGINX) $(OPENSSL)
 	$(BIN)/python -m pytest
 
 # The shared deployment on this machine: PostGIS, users, replicas behind nginx (HTTPS).
-# Settings: make shared PORT=8443 HTTP_PORT=8080 REPLICAS=2 REPLICA_PORT=8501
+# Settings: make shared PORT=8443 HTTP_PORT=8080 REPLICAS=2 REPLICA_PORT=8501 TILE_PORT=8601
 #           [TLS_CERT=/etc/ssl/atlas.crt TLS_KEY=/etc/ssl/private/atlas.key] [SHARED_DIR=var/shared]
 # PORT is the HTTPS port here (for `make run` it is Streamlit's, 8501 by default).
 $(NGINX) $(OPENSSL):
@@ -93,10 +93,11 @@ SHARED_DIR ?= var/shared
 HTTP_PORT ?= 8080
 REPLICAS ?= 2
 REPLICA_PORT ?= 8501
+TILE_PORT ?= 8601
 SHARED_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8443)
 SHARED_ARGS := --folder $(SHARED_DIR)
 SHARED_UP_ARGS := --port $(SHARED_PORT) --http-port $(HTTP_PORT) --replicas $(REPLICAS) \
-	--replica-port $(REPLICA_PORT) $(if $(TLS_CERT),--certificate $(TLS_CERT) --key $(TLS_KEY))
+	--replica-port $(REPLICA_PORT) --tile-port $(TILE_PORT) $(if $(TLS_CERT),--certificate $(TLS_CERT) --key $(TLS_KEY))
 
 shared: $(VENV)/.runtime-installed $(VENDOR) $(POSTGIS) $(NGINX) $(OPENSSL)
 	$(BIN)/python scripts/shared_setup.py up $(SHARED_ARGS) $(SHARED_UP_ARGS)

@@ -16,7 +16,7 @@ layers' vector tiles under /tiles/ to signed-in users. Demo users with random pa
 (printed once) are written unless a users file exists. Each replica must answer as the atlas
 before nginx is (re)loaded, and nginx must reach every replica before success is printed.
 `make shared`, `make shared-status` and `make shared-down` run these; the Makefile passes
-PORT, HTTP_PORT, REPLICAS, REPLICA_PORT, TLS_CERT and TLS_KEY.
+PORT, HTTP_PORT, REPLICAS, REPLICA_PORT, TILE_PORT, TLS_CERT and TLS_KEY.
 """
 
 from __future__ import annotations
