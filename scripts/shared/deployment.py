@@ -18,6 +18,7 @@ __all__ = [
     "process_environment",
     "replicas_from_pid_files",
     "replicas_running",
+    "tagged_processes",
 ]
 
 # Every replica's environment names its deployment's folder and its port: found again from
@@ -97,12 +98,18 @@ def process_environment(pid: int) -> dict[str, str]:
 def replicas_running(folder: Path) -> dict[int, int]:
     """port → pid of this deployment's live replicas (the processes started as one; their
     upload workers carry the same tags but lead no session)."""
+    return tagged_processes(folder, PORT_TAG)
+
+
+def tagged_processes(folder: Path, port_tag: str) -> dict[int, int]:
+    """port → pid of this deployment's process group leaders whose environment names their
+    port in `port_tag` (replicas: PORT_TAG; the tile server its own)."""
     found: dict[int, int] = {}
     for pid in processes_with_environment(FOLDER_TAG, str(folder.resolve())):
         with contextlib.suppress(OSError):
             if os.getsid(pid) != pid:
                 continue
-        port = process_environment(pid).get(PORT_TAG)
+        port = process_environment(pid).get(port_tag)
         if port and port.isdigit():
             found[int(port)] = pid
     return found

@@ -5,8 +5,6 @@ twice), checked by its answer to a tile request without a cookie (401 from the g
 
 from __future__ import annotations
 
-import contextlib
-import os
 import subprocess
 import sys
 import time
@@ -14,8 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from scripts.shared.deployment import FOLDER_TAG, PORT_TAG, process_environment
-from scripts.shared.processes import check_free, listening_pids, processes_with_environment
+from scripts.shared.deployment import PORT_TAG, tagged_processes
+from scripts.shared.processes import check_free, listening_pids
 from scripts.shared.processes import stop_process as stop
 from scripts.shared.tile_server import TILES_DATABASE_URL_ENV
 
@@ -37,15 +35,7 @@ _GATE_ANSWER = b"sign in first\n"
 
 def tile_servers_running(folder: Path) -> dict[int, int]:
     """port → pid of this deployment's live tile servers (the process group leaders)."""
-    found: dict[int, int] = {}
-    for pid in processes_with_environment(FOLDER_TAG, str(folder.resolve())):
-        with contextlib.suppress(OSError):
-            if os.getsid(pid) != pid:
-                continue
-        port = process_environment(pid).get(TILE_PORT_TAG)
-        if port and port.isdigit():
-            found[int(port)] = pid
-    return found
+    return tagged_processes(folder, TILE_PORT_TAG)
 
 
 def tile_server_answers(port: int) -> bool:

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import jwt
 import mapbox_vector_tile
 import morecantile
+import psycopg
 import pytest
 import shapely
 from starlette.testclient import TestClient
@@ -23,7 +24,7 @@ from layers.store_seed import SEED_AUTHOR, seed_layers
 from maps.tiles import SERVER_LAYER_NAME, tile_frame
 from scripts.shared.database import tile_role_password
 from scripts.shared.tile_server import MVT_LAYER_NAME, TileGate, asyncpg_connect, tile_app
-from scripts.users import add_user
+from scripts.users import add_user, set_disabled
 from store.postgis import PostgisStore
 
 KEYS = ("enclave_projects", "households", "eco_redline", "townships")
@@ -31,7 +32,7 @@ ROLE, PASSWORD = "atlas_tiles_server_test", "tile-server-secret"
 EXTENT, BUFFER = 4096, 256
 TMS = morecantile.tms.get("WebMercatorQuad")
 NOW = datetime.now(UTC)
-KEY = "tile-server-test-key-of-32-bytes-or-more"
+KEY = "tile-server-test-key-" + "k" * 48  # long enough for HS512 too
 _CITY = TMS.tile(120.45, 41.57, 12)  # the city core of Shuangta
 CITY = (12, _CITY.x, _CITY.y)
 
@@ -237,6 +238,36 @@ def test_a_revoked_session_gets_no_tile(server: SimpleNamespace) -> None:
     assert server.client.get(path, headers=headers).status_code == 200
     server.accounts.revoke_session(session, now=NOW, by="admin")
     assert server.client.get(path, headers=headers).status_code == 401
+
+
+def test_an_expired_session_or_a_disabled_user_gets_no_tile(server: SimpleNamespace) -> None:
+    path = tile_path("households", *CITY)
+    (_, hashed) = load_users(server.users)["planner"]
+    ended = server.accounts.open_session(
+        "planner", address="127.0.0.1", now=NOW - timedelta(hours=9), lifetime=timedelta(hours=8)
+    )
+    claims = Claims("planner", ended, password_version(hashed), NOW + timedelta(hours=1))
+    headers = _cookie_header({COOKIE_NAME: issue_token(claims, now=NOW)})
+    assert server.client.get(path, headers=headers).status_code == 401
+    add_user(server.users, "planner2", role="planner", name="p2", password="planner2-password")
+    cookie = _cookies(server.users, server.accounts)["planner2"]
+    headers = _cookie_header({COOKIE_NAME: cookie})
+    assert server.client.get(path, headers=headers).status_code == 200
+    set_disabled(server.users, "planner2", disabled=True)
+    assert server.client.get(path, headers=headers).status_code == 401
+
+
+def test_an_edit_shows_in_the_next_tile(server: SimpleNamespace) -> None:
+    path = tile_path("enclave_projects", *CITY)
+    features = mapbox_vector_tile.decode(get(server, path).content)[MVT_LAYER_NAME]["features"]
+    uid = features[0]["properties"]["_id"]
+    with psycopg.connect(server.url, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE layer_enclave_projects SET name = %s WHERE uid = %s", ("新名 <&>", uid)
+        )
+    features = mapbox_vector_tile.decode(get(server, path).content)[MVT_LAYER_NAME]["features"]
+    names = {f["properties"]["_id"]: f["properties"]["name"] for f in features}
+    assert names[uid] == "新名 &lt;&amp;&gt;"
 
 
 def test_a_promoter_gets_the_enclave_sites_and_no_planner_layer(server: SimpleNamespace) -> None:
