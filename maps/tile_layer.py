@@ -60,8 +60,8 @@ class TileLayer(JSCSSMixin, MacroElement):
     // the archive's highest zoom its tiles are drawn larger (over-zoom).
     var layer = P.leafletLayer({
         sources: {atlas: {url: options.url, levelDiff: 0, maxDataZoom: options.maxZoom}},
-        paintRules: rules, labelRules: [], attribution: "", pane: "{{ this.pane }}",
-        minZoom: options.minZoom, maxZoom: 22, tileDelay: 0
+        paintRules: rules, labelRules: [], attribution: "", pane: "{{ this.pane }}", tileDelay: 1,
+        minZoom: options.minZoom, maxZoom: 22
     });
     layer.addTo(group);
 

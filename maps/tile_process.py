@@ -24,7 +24,7 @@ from pmtiles.reader import MmapSource, Reader
 from geo.errors import DataError
 from geo.limits import MB
 
-__all__ = ["TIPPECANOE_OPTIONS", "ProgressCallback", "TileLimits", "run_tippecanoe"]
+__all__ = ["TIPPECANOE_OPTIONS", "ProgressCallback", "TileLimits", "TooDense", "run_tippecanoe"]
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -36,8 +36,13 @@ _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child before exec 
 #     maximum zoom nothing may be left out (_check_maximum_zoom);
 #  --no-tiny-polygon-reduction-at-maximum-zoom: a polygon smaller than a tile unit at the
 #     highest zoom stays itself (not merged into a stand-in square), so every id is there;
-#  --simplification-at-maximum-zoom=1 (one tile unit, ~0.5 m at z14) and the default
-#     simplification (one unit, ~4 px/256 at lower zooms) generalise per zoom;
+#  --simplification-at-maximum-zoom=1 (one tile unit, ~0.15 m at z14) keeps shapes there;
+#     below it --simplification=8 with --low-detail=10 (1024 units a tile: a quarter of a
+#     pixel, shapes simplified within half a pixel) draws the same picture with fewer vertices;
+#  --maximum-tile-features=6000: a tile holds at most so many features (the browser paints
+#     each on its main thread: 16 tiles of 20,000 took 3-4 s to redraw after a zoom, of 6,000
+#     about 1 s); the densest parts are thinned below the maximum zoom, and a layer denser
+#     than that at the maximum zoom is tiled one zoom deeper (maps.tiles.build_tiles);
 #  --no-tile-stats: the metadata lists the layer and its field names, no sample values;
 #  -r1 (no dot dropping) with -B at the maximum zoom: points are thinned only where a tile
 #     is too big, like polygons; --json-progress for the progress bar.
@@ -45,6 +50,9 @@ TIPPECANOE_OPTIONS = (
     "--drop-densest-as-needed",
     "--no-tiny-polygon-reduction-at-maximum-zoom",
     "--simplification-at-maximum-zoom=1",
+    "--simplification=8",
+    "--low-detail=10",
+    "--maximum-tile-features=6000",
     "--no-tile-stats",
     "--drop-rate=1",
     "--json-progress",
@@ -130,6 +138,10 @@ def run_tippecanoe(
     _check_maximum_zoom(key, work / "layer.pmtiles", max_zoom)
 
 
+class TooDense(DataError):
+    """The tiles of the highest zoom could not hold every feature: a deeper zoom might."""
+
+
 def _check_maximum_zoom(key: str, archive: Path, max_zoom: int) -> None:
     """Every feature must be in the tiles of the highest zoom: tippecanoe records per zoom
     what it left out or merged ("strategies"); none may be recorded there."""
@@ -138,10 +150,10 @@ def _check_maximum_zoom(key: str, archive: Path, max_zoom: int) -> None:
     strategies = metadata.get("strategies") or []
     used = strategies[max_zoom] if len(strategies) > max_zoom else {}
     if used:
-        raise DataError(
+        raise TooDense(
             key,
             f"too dense to keep every feature in the tiles of zoom {max_zoom} "
-            f"({', '.join(sorted(used))}): raise the maximum zoom",
+            f"({', '.join(sorted(used))})",
         )
 
 

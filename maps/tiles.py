@@ -28,12 +28,19 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
+from pmtiles.reader import MmapSource, Reader
 
 from geo.errors import DataError
 from geo.offsets import WGS84
 from layers import LayerSpec, data_version, get_layer, load_layer
 from maps.parts import FEATURE_LAYER_PROPERTY, display_frame
-from maps.tile_process import TIPPECANOE_OPTIONS, ProgressCallback, TileLimits, run_tippecanoe
+from maps.tile_process import (
+    TIPPECANOE_OPTIONS,
+    ProgressCallback,
+    TileLimits,
+    TooDense,
+    run_tippecanoe,
+)
 
 __all__ = [
     "KEEP_VERSIONS",
@@ -46,6 +53,7 @@ __all__ = [
     "TILE_THRESHOLD",
     "TileLimits",
     "archive_for",
+    "archive_max_zoom",
     "build_tiles",
     "layer_version",
     "ready_archive",
@@ -192,6 +200,12 @@ def server_tiles_url(key: str) -> str | None:
     return f"{base}/collections/atlas_tiles.{_checked_key(key)}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
 
 
+def archive_max_zoom(archive: Path) -> int:
+    """The deepest zoom of `archive`'s tiles (a dense layer's may lie beyond the one asked)."""
+    with open(archive, "rb") as source:
+        return int(Reader(MmapSource(source)).header()["max_zoom"])
+
+
 def tile_url(archive: Path) -> str:
     """The address the app serves `archive` at (it must lie in the served static folder)."""
     relative = archive.resolve().relative_to(STATIC_DIR.resolve())
@@ -241,15 +255,23 @@ def build_tiles(
         if count == 0:
             raise DataError(key, "no features with a geometry to tile")
         progress("tiling", 0.1)
-        run_tippecanoe(
-            key,
-            work,
-            min_zoom=min_zoom,
-            max_zoom=max_zoom,
-            max_tile_bytes=MAX_TILE_BYTES,
-            limits=limits,
-            progress=progress,
-        )
+        deepest = max_zoom
+        while True:  # too dense for every feature at the deepest zoom: one zoom deeper
+            try:
+                run_tippecanoe(
+                    key,
+                    work,
+                    min_zoom=min_zoom,
+                    max_zoom=deepest,
+                    max_tile_bytes=MAX_TILE_BYTES,
+                    limits=limits,
+                    progress=progress,
+                )
+                break
+            except TooDense:
+                if deepest >= _ZOOM_CEILING:
+                    raise
+                deepest += 1
         _move_into_place(work / "layer.pmtiles", final)
     finally:
         shutil.rmtree(work, ignore_errors=True)

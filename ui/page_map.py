@@ -27,7 +27,7 @@ from maps.parts import (
     proportional_group,
 )
 from maps.tile_layer import tiled_group
-from maps.tiles import MAX_ZOOM, MIN_ZOOM, SERVER_LAYER_NAME
+from maps.tiles import MIN_ZOOM, SERVER_LAYER_NAME
 from ui.folium_view import RenderedMap, render_map, show_map
 from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
@@ -56,12 +56,12 @@ def page_map(
     *,
     large_legend: bool = False,
     study_tools: bool = True,
-    tiled: tuple[tuple[str, str | None], ...] = (),
+    tiled: tuple[tuple[str, str | None, int], ...] = (),
 ) -> folium.Map:
     """The page's map, built once per choice of language, basemap, filters and uploaded layers
     (with a `large_legend` for a big screen), with the planner's drawing tools unless
     `study_tools` is off (the presentation view). The layers in `tiled` are drawn from their
-    vector tiles at the address given (None: not built yet, left out)."""
+    vector tiles at the address given (None: not built yet, left out), built to the zoom given."""
     datum = BASEMAPS[basemap_key].datum
     frames = filtered_frames(page, township, categories, refinements)
     fmap = base_map(_initial_bounds(frames))
@@ -70,7 +70,7 @@ def page_map(
     layer_group(get_layer("townships"), load_layer("townships"), lang, datum=datum).add_to(fmap)
     layer_group(get_layer("river"), load_layer("river"), lang, datum=datum).add_to(fmap)
     switchable = []  # (layer key, its group): which are on is reported with the map's value
-    tiles = dict(tiled)
+    tiles = {key: (url, deepest) for key, url, deepest in tiled}
     for key, frame in frames.items():
         group = _layer(key, frame, lang, tiles, show=key not in page.hidden, datum=datum)
         group.add_to(fmap)
@@ -107,7 +107,7 @@ def _layer(
     key: str,
     frame: gpd.GeoDataFrame,
     lang: str,
-    tiles: dict[str, str | None],
+    tiles: dict[str, tuple[str | None, int]],
     *,
     show: bool,
     datum: str,
@@ -116,13 +116,13 @@ def _layer(
     spec = get_layer(key)
     if key not in tiles:
         return layer_group(spec, frame, lang, show=show, datum=datum)
-    if tiles[key] is None:
+    url, deepest = tiles[key]
+    if url is None:
         return folium.FeatureGroup(name=html.escape(spec.title(lang)), show=show)
-    url = tiles[key]
     # An archive names its layer by the key; the tile server's tiles hold one layer of its own.
     inner = key if url.endswith(".pmtiles") else SERVER_LAYER_NAME
     return tiled_group(
-        spec, url, lang, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, show=show, data_layer=inner
+        spec, url, lang, min_zoom=MIN_ZOOM, max_zoom=deepest, show=show, data_layer=inner
     )
 
 
@@ -228,7 +228,7 @@ def rendered_page_map(
     large_legend: bool = False,
     study_tools: bool = True,
     version: tuple = (),
-    tiled: tuple[tuple[str, str | None], ...] = (),
+    tiled: tuple[tuple[str, str | None, int], ...] = (),
 ) -> RenderedMap:
     """The page's map rendered once per choice of language, basemap, filters and uploads, and
     per version of the data being seen (`version`: layers.data_version())."""

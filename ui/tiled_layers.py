@@ -18,7 +18,14 @@ import streamlit as st
 from geo.offsets import WGS84
 from layers import REGISTRY, data_version, get_layer
 from maps.tile_builds import INTERNAL_ERROR, TileState, tile_builds
-from maps.tiles import TILE_THRESHOLD, layer_version, server_tiles_url, tile_url
+from maps.tiles import (
+    MAX_ZOOM,
+    TILE_THRESHOLD,
+    archive_max_zoom,
+    layer_version,
+    server_tiles_url,
+    tile_url,
+)
 from ui.i18n import text
 from ui.messages import explain_problem, plain_markdown
 
@@ -78,9 +85,16 @@ def _served_at(key: str, datum: str, narrowed: bool) -> str | None:
     return server_tiles_url(key)
 
 
-def tiled_urls(tiled: tuple[TiledLayer, ...]) -> tuple[tuple[str, str | None], ...]:
-    """(layer key, address of its tiles or None while they are not ready): a map's cache key."""
-    return tuple((layer.key, layer.url) for layer in tiled)
+def tiled_urls(tiled: tuple[TiledLayer, ...]) -> tuple[tuple[str, str | None, int], ...]:
+    """(layer key, address of its tiles or None while they are not ready, their deepest zoom):
+    a map's cache key."""
+    return tuple((layer.key, layer.url, _deepest(layer)) for layer in tiled)
+
+
+def _deepest(layer: TiledLayer) -> int:
+    if layer.served_at or not layer.state.ready:
+        return MAX_ZOOM
+    return archive_max_zoom(layer.state.archive)
 
 
 def show_tile_progress(tiled: tuple[TiledLayer, ...], lang: str) -> None:

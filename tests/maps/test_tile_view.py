@@ -1,9 +1,12 @@
 """The tiled and the whole-layer paths show the same features for the same view.
 
-For views at the zooms where no tile is thinned, the features drawn from the tiles covering the
-view (their decoded geometry meeting it) are those the whole-layer path sends and draws there
-(its display geometry meeting the view), up to features within two tile units of the view's
-edge, where quantised tile coordinates may fall either side."""
+For views at the zooms where no tile is thinned (the deepest, and any other tippecanoe left
+whole), the features drawn from the tiles covering the view (their decoded geometry meeting
+it) are those the whole-layer path sends and draws there (its display geometry meeting the
+view), up to features within two tile units of the view's edge, where quantised tile
+coordinates may fall either side (tippecanoe's --low-detail makes those units coarser below
+the deepest zoom).  At a thinned zoom the tiles show some of those features
+and never one the whole layer does not."""
 
 from __future__ import annotations
 
@@ -57,15 +60,15 @@ def _tiled_ids(reader: Reader, view: shapely.Polygon, z: int) -> set[str]:
             for layer in layers.values():
                 for feature in layer["features"]:
                     shape = shapely.geometry.shape(feature["geometry"])
-                    shape = _placed(shape, left, top, width)
+                    shape = _placed(shape, left, top, width, layer.get("extent", EXTENT))
                     if shape.intersects(view):
                         found.add(feature["properties"]["_id"])
     return found
 
 
-def _placed(shape, left: float, top: float, width: float):
-    """A decoded tile geometry (tile units, y down) in EPSG:3857."""
-    scale = width / EXTENT
+def _placed(shape, left: float, top: float, width: float, extent: int):
+    """A decoded tile geometry (`extent` units a tile, y down) in EPSG:3857."""
+    scale = width / extent
     return shapely.transform(shape, lambda c: np.c_[left + c[:, 0] * scale, top - c[:, 1] * scale])
 
 
@@ -92,6 +95,7 @@ def test_tiled_and_whole_layer_paths_show_the_same_features(case, datum, tmp_pat
     with open(archive, "rb") as source:
         reader = Reader(MmapSource(source))
         assert reader.header()["max_zoom"] == 14
+        strategies = reader.metadata().get("strategies") or []
         rng = np.random.default_rng(11)
         anchors = display.geometry.representative_point().to_numpy()
         for z in ZOOMS:
@@ -100,10 +104,16 @@ def test_tiled_and_whole_layer_paths_show_the_same_features(case, datum, tmp_pat
                 tiled = _tiled_ids(reader, view, z)
                 whole = _whole_ids(display, view)
                 assert whole, f"{case} z{z}: an empty view proves nothing"
-                edge = _whole_ids(display, _view(center, z, 2)) - _whole_ids(
-                    display, _view(center, z, -2)
+                # two units of the tile's detail: 4096 a tile at the deepest zoom, 1024 above
+                slack = 2 if z == 14 else 8
+                edge = _whole_ids(display, _view(center, z, slack)) - _whole_ids(
+                    display, _view(center, z, -slack)
                 )
-                assert tiled - edge == whole - edge, (
+                message = (
                     f"{case} z{z} {datum}: only tiled {sorted(tiled - whole)[:5]}, "
                     f"only whole {sorted(whole - tiled)[:5]}"
                 )
+                if z == 14 or not (strategies[z] if z < len(strategies) else {}):
+                    assert tiled - edge == whole - edge, message
+                else:  # thinned: a subset, nothing made up
+                    assert tiled - edge <= whole - edge and tiled, message

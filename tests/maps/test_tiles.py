@@ -341,11 +341,22 @@ def test_a_build_over_its_limit_ends_in_a_data_error_and_no_archive(tmp_path):
         )  # fmt: skip
 
 
-def test_too_dense_at_the_maximum_zoom_is_refused_not_thinned(tmp_path, monkeypatch):
+def test_too_dense_even_at_the_deepest_zoom_is_refused_not_thinned(tmp_path, monkeypatch):
     monkeypatch.setattr(tiles_module, "MAX_TILE_BYTES", 2_000)
-    with pytest.raises(DataError, match="every feature in the tiles of zoom 12"):
-        build_tiles("dense", synthetic(2000), SPEC, tmp_path, min_zoom=10, max_zoom=12)
+    stacked = synthetic(300)
+    stacked["geometry"] = stacked.geometry.iloc[0]  # 300 parcels on one spot: no zoom parts them
+    with pytest.raises(DataError, match="every feature in the tiles of zoom 16"):
+        build_tiles("dense", stacked, SPEC, tmp_path, min_zoom=10, max_zoom=12)
     assert not list(tmp_path.glob("*.pmtiles"))
+
+
+def test_too_dense_at_the_maximum_zoom_is_tiled_deeper_with_every_feature(tmp_path, monkeypatch):
+    monkeypatch.setattr(tiles_module, "MAX_TILE_BYTES", 4_000)
+    frame = synthetic(2000)
+    archive = build_tiles("dense", frame, SPEC, tmp_path, min_zoom=10, max_zoom=12)
+    deepest = tiles_module.archive_max_zoom(archive)
+    assert 12 < deepest <= 16
+    check_archive(archive, SPEC, frame, deepest)  # every id at the deepest zoom
 
 
 def test_progress_is_reported_from_start_to_end(tmp_path):
