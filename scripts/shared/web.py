@@ -99,6 +99,10 @@ _TILES_LOCATION = """
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto https;
             proxy_read_timeout 60;
+            # Tiles shrink to about a third; they echo nothing of the request (no BREACH).
+            gzip on;
+            gzip_proxied any;
+            gzip_types application/vnd.mapbox-vector-tile;
         }}"""
 
 

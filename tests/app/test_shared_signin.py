@@ -8,6 +8,7 @@ cookie with 401."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import shutil
 import ssl
@@ -163,17 +164,17 @@ def test_a_cookie_naming_no_algorithm_gets_the_form(shared, browser) -> None:
     page.context.close()
 
 
-def _get(settings: Settings, path: str, cookie: str | None) -> tuple[int, bytes, str | None]:
-    """GET `path` through nginx over HTTPS: (status, body, Cache-Control)."""
+def _get(settings: Settings, path: str, cookie: str | None, **headers: str):
+    """GET `path` through nginx over HTTPS: (status, body, the reply's headers)."""
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
+    headers |= {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
     request = urllib.request.Request(f"https://127.0.0.1:{settings.port}{path}", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10, context=context) as reply:
-            return reply.status, reply.read(), reply.headers.get("Cache-Control")
+            return reply.status, reply.read(), reply.headers
     except urllib.error.HTTPError as refusal:
-        return refusal.code, refusal.read(), refusal.headers.get("Cache-Control")
+        return refusal.code, refusal.read(), refusal.headers
 
 
 def _issued(folder: Path, settings: Settings, username: str) -> str:
@@ -206,13 +207,16 @@ def _tile(key: str) -> str:
 def test_tiles_come_through_the_proxy_to_signed_in_users_only(shared) -> None:
     folder, settings, _ = shared
     cookies = {name: _issued(folder, settings, name) for name in ("planner", "promoter")}
-    status, body, cache = _get(settings, _tile("closed_communities"), cookies["planner"])
-    assert (status, cache) == (200, "private, no-store")
+    tile = _tile("closed_communities")
+    status, body, headers = _get(settings, tile, cookies["planner"])
+    assert (status, headers["Cache-Control"]) == (200, "private, no-store")
     features = mapbox_vector_tile.decode(body)[SERVER_LAYER_NAME]["features"]
     assert features and {"_id", "_color", "name"} <= set(features[0]["properties"])
     assert _get(settings, _tile("closed_communities"), None)[:2] == (401, b"sign in first\n")
     assert _get(settings, _tile("eco_redline"), cookies["promoter"])[0] == 403
     assert _get(settings, _tile("enclave_projects"), cookies["promoter"])[0] == 200
+    zipped = _get(settings, tile, cookies["planner"], **{"Accept-Encoding": "gzip"})
+    assert zipped[2]["Content-Encoding"] == "gzip" and gzip.decompress(zipped[1]) == body
     for path in ("/tiles/", "/tiles/collections", "/tiles/api", "/tiles/healthz"):
         assert _get(settings, path, cookies["planner"])[:2] == (404, b"not found\n"), path
     for pid in replicas_running(folder).values():
