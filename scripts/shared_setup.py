@@ -24,11 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import ssl
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -36,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
+from maps.tiles import TILE_SERVER_ENV  # noqa: E402
 from scripts.local_postgis import Cluster, postgres_bin  # noqa: E402
 from scripts.shared.database import (  # noqa: E402
     APP_ROLE,
@@ -51,6 +49,7 @@ from scripts.shared.deployment import (  # noqa: E402
     PORT_TAG,
     Settings,
     nginx_pids,
+    process_environment,
     replicas_from_pid_files,
     replicas_running,
 )
@@ -63,12 +62,12 @@ from scripts.shared.tile_process import (  # noqa: E402
     tile_servers_running,
 )
 from scripts.shared.web import (  # noqa: E402
-    ROUTE_COOKIE,
     answers_as_atlas,
     make_certificate,
     nginx_binary,
     nginx_config,
     start_replica,
+    wait_for_proxy,
     wait_until_healthy,
 )
 from scripts.users import add_user  # noqa: E402
@@ -133,7 +132,7 @@ def up(
         "ATLAS_USERS_FILE": str(_users(folder, announce)),
         "ATLAS_COOKIE_KEY": _secret(folder / "secrets" / "cookie.key"),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "ATLAS_TILE_SERVER": TILE_PREFIX,  # stored layers' tiles, from PostGIS through nginx
+        TILE_SERVER_ENV: TILE_PREFIX,  # stored layers' tiles, from PostGIS through nginx
         FOLDER_TAG: str(folder.resolve()),
     }
     _replicas(folder, settings, running, environment)
@@ -185,7 +184,8 @@ def _replicas(
             (folder / f"replica-{port}.pid").unlink(missing_ok=True)
     started = {}
     for port in settings.replica_ports:
-        if port in running and not _answers(port, running[port]):
+        pid = running.get(port)
+        if pid is not None and not (_current(pid, environment) and _answers(port, pid)):
             stop_process(running.pop(port), group=True)
         if port not in running:
             process = start_replica(
@@ -196,6 +196,11 @@ def _replicas(
         (folder / f"replica-{port}.pid").write_text(str(running[port]), encoding="utf-8")
     for port, process in started.items():
         wait_until_healthy(f"http://127.0.0.1:{port}", process, REPLICA_START_S, _log(folder, port))
+
+
+def _current(pid: int, environment: dict[str, str]) -> bool:
+    """Whether a running replica was told of the tile server (one started before was not)."""
+    return process_environment(pid).get(TILE_SERVER_ENV) == environment[TILE_SERVER_ENV]
 
 
 def _answers(port: int, pid: int) -> bool:
@@ -237,7 +242,7 @@ def _nginx(folder: Path, settings: Settings, *, restart: bool) -> None:
         tile_port=settings.tile_port,
     )
     if not restart and conf.exists() and conf.read_text(encoding="utf-8") == text:
-        _wait_for_proxy(folder, settings)  # runs as wanted: left alone
+        wait_for_proxy(folder, settings.port, settings.replica_ports)  # runs as wanted: left alone
         return
     conf.write_text(text, encoding="utf-8")
     command = [nginx_binary(), "-c", str(conf.resolve()), "-p", str(folder.resolve())]
@@ -248,38 +253,7 @@ def _nginx(folder: Path, settings: Settings, *, restart: bool) -> None:
     done = subprocess.run([*command, *signal], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"nginx did not start: {done.stderr.strip()}")
-    _wait_for_proxy(folder, settings)
-
-
-def _wait_for_proxy(folder: Path, settings: Settings, timeout_s: float = 30) -> None:
-    """Until nginx serves the atlas over HTTPS from each replica (its access log names the
-    replica that answered each request; a new route cookie per request spreads them)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # an office certificate need not name localhost
-    url = f"https://127.0.0.1:{settings.port}"
-    log = folder / "nginx-access.log"
-    start = log.stat().st_size if log.exists() else 0
-    wanted = {f"127.0.0.1:{p}" for p in settings.replica_ports}
-    deadline = time.monotonic() + timeout_s
-    attempt, served = 0, set()
-    while time.monotonic() < deadline:
-        attempt += 1
-        request = urllib.request.Request(
-            url + "/app/static/atlas-health.txt",
-            headers={"Cookie": f"{ROUTE_COOKIE}=probe-{attempt}"},
-        )
-        try:
-            urllib.request.urlopen(request, timeout=3, context=context).close()
-        except OSError:
-            time.sleep(0.2)
-            continue
-        lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
-        served = {line.rsplit(" ", 1)[-1] for line in lines if "atlas-health" in line}
-        if wanted <= served and answers_as_atlas(url, context=context):
-            return
-    missing = sorted(wanted - served)
-    raise RuntimeError(f"nginx on port {settings.port} did not reach {missing} in time")
+    wait_for_proxy(folder, settings.port, settings.replica_ports)
 
 
 def status(folder: Path) -> tuple[bool, list[str]]:

@@ -52,6 +52,7 @@ __all__ = [
     "TILES_DATABASE_URL_ENV",
     "TileGate",
     "app_from_environment",
+    "asyncpg_connect",
     "tile_app",
 ]
 

@@ -29,6 +29,7 @@ __all__ = [
     "nginx_binary",
     "nginx_config",
     "start_replica",
+    "wait_for_proxy",
     "wait_until_healthy",
 ]
 
@@ -216,3 +217,36 @@ def wait_until_healthy(
             pass
         time.sleep(0.3)
     raise RuntimeError(f"the app at {url} did not answer as the atlas within {timeout_s} s")
+
+
+def wait_for_proxy(
+    folder: Path, port: int, replica_ports: Sequence[int], timeout_s: float = 30
+) -> None:
+    """Until nginx serves the atlas over HTTPS from each replica (its access log names the
+    replica that answered each request; a new route cookie per request spreads them)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # an office certificate need not name localhost
+    url = f"https://127.0.0.1:{port}"
+    log = folder / "nginx-access.log"
+    start = log.stat().st_size if log.exists() else 0
+    wanted = {f"127.0.0.1:{p}" for p in replica_ports}
+    deadline = time.monotonic() + timeout_s
+    attempt, served = 0, set()
+    while time.monotonic() < deadline:
+        attempt += 1
+        request = urllib.request.Request(
+            url + "/app/static/atlas-health.txt",
+            headers={"Cookie": f"{ROUTE_COOKIE}=probe-{attempt}"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=3, context=context).close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
+        served = {line.rsplit(" ", 1)[-1] for line in lines if "atlas-health" in line}
+        if wanted <= served and answers_as_atlas(url, context=context):
+            return
+    missing = sorted(wanted - served)
+    raise RuntimeError(f"nginx on port {port} did not reach {missing} in time")

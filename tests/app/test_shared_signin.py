@@ -29,6 +29,8 @@ from accounts import open_account_store
 from accounts.users_file import load_users, password_version
 from maps.tiles import SERVER_LAYER_NAME
 from scripts.shared.deployment import process_environment, replicas_running
+from scripts.shared.processes import stop_process
+from scripts.shared.web import start_replica, wait_until_healthy
 from scripts.shared_setup import APP_ROLE, DATABASE, Settings, down, up
 from tests.app.browser import TIMEOUT_MS
 from tests.app.test_shared_setup import _settings
@@ -221,3 +223,20 @@ def test_tiles_come_through_the_proxy_to_signed_in_users_only(shared) -> None:
         assert _get(settings, path, cookies["planner"])[:2] == (404, b"not found\n"), path
     for pid in replicas_running(folder).values():
         assert process_environment(pid)["ATLAS_TILE_SERVER"] == "/tiles"
+
+
+def test_up_restarts_a_replica_started_before_the_tile_server(shared) -> None:
+    folder, settings, _ = shared
+    old_port, kept_port = settings.replica_ports
+    running = replicas_running(folder)
+    environment = process_environment(running[old_port])
+    stop_process(running[old_port], group=True)
+    del environment["ATLAS_TILE_SERVER"]  # as a deployment made before it was
+    log = folder / f"replica-{old_port}.log"
+    old = start_replica(folder, old_port, environment, log)
+    wait_until_healthy(f"http://127.0.0.1:{old_port}", old, 90, log)
+    up(folder, settings)
+    after = replicas_running(folder)
+    assert after[kept_port] == running[kept_port]  # told already: left alone
+    assert after[old_port] != old.pid
+    assert process_environment(after[old_port])["ATLAS_TILE_SERVER"] == "/tiles"
