@@ -48,13 +48,22 @@ class TileLayer(JSCSSMixin, MacroElement):
     if (options.geometry === "point") {
         rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.CircleSymbolizer({
             radius: options.radius, fill: colorOf, stroke: "#ffffff", width: 1, opacity: 0.9})});
+    } else if (options.geometry === "polygon" && options.fillOpacity > 0) {
+        // One pass: each polygon filled (its colour at the fill's opacity) and outlined.
+        var fills = {};
+        var fillOf = function(z, feature) {
+            var color = colorOf(z, feature);
+            return fills[color] || (fills[color] = translucent(color, options.fillOpacity));
+        };
+        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.PolygonSymbolizer({
+            fill: fillOf, stroke: colorOf, width: options.weight, opacity: 1})});
     } else {
-        if (options.geometry === "polygon" && options.fillOpacity > 0) {
-            rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.PolygonSymbolizer({
-                fill: colorOf, opacity: options.fillOpacity})});
-        }
         rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.LineSymbolizer({
             color: colorOf, width: options.weight})});
+    }
+    function translucent(hex, alpha) {
+        var m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+        return m ? "rgba(" + parseInt(m[1], 16) + "," + parseInt(m[2], 16) + "," + parseInt(m[3], 16) + "," + alpha + ")" : hex;
     }
     // levelDiff 0: the tiles of zoom z are drawn at zoom z (256-pixel tiles, as built); beyond
     // the archive's highest zoom its tiles are drawn larger (over-zoom).
