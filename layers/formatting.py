@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["format_figure"]
+import html
+
+import pandas as pd
+
+__all__ = ["HTML_ESCAPES", "display_text", "display_texts", "format_figure"]
 
 
 def format_figure(value: float) -> str:
@@ -11,3 +15,26 @@ def format_figure(value: float) -> str:
     if rounded.is_integer():
         return f"{int(rounded):,}"
     return f"{rounded:,.2f}"
+
+
+def display_texts(values: pd.Series) -> pd.Series:
+    """Each value as the browser shows it: text HTML-escaped (column-wise when all of it is
+    text), figures formatted, nothing for a missing value."""
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return values.map(display_text)
+    text = values.astype("string")
+    for raw, escaped in HTML_ESCAPES:  # html.escape's replacements, in its order
+        text = text.str.replace(raw, escaped, regex=False)
+    return text.fillna("").astype(object)
+
+
+HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
+def display_text(value: object) -> str:
+    """One value as the browser shows it (see display_texts)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, int | float):
+        return format_figure(value)
+    return html.escape(str(value))

@@ -18,7 +18,7 @@ from branca.element import MacroElement, Template
 from geo.geometry import simplify_for_display
 from geo.offsets import WGS84, convert_geometries
 from layers import LayerSpec
-from layers.formatting import format_figure
+from layers.formatting import display_texts
 from maps.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
 from maps.compact_layer import CompactLayer, encode_features
 from maps.frame_fit import FrameFit
@@ -147,11 +147,11 @@ def display_frame(
         index=light.index,
     )
     for name in spec.tooltip:
-        out[name] = _display_texts(light[name])
+        out[name] = display_texts(light[name])
     if spec.style.by_field:
         out["_color"] = light[spec.style.by_field].map(spec.style.color_for)
         if spec.style.by_field not in out:
-            out[spec.style.by_field] = _display_texts(light[spec.style.by_field])
+            out[spec.style.by_field] = display_texts(light[spec.style.by_field])
     else:
         out["_color"] = spec.style.color
     return out
@@ -294,28 +294,6 @@ def legend(
 def _legend_row(color: str, label: str, *, heading: bool = False) -> str:
     style = " style='font-weight:bold;margin-top:4px'" if heading else ""
     return f'<div{style}><span style="{_SWATCH_STYLE};background:{color}"></span>{label}</div>'
-
-
-def _display_texts(values: pd.Series) -> pd.Series:
-    """Each value as the browser shows it: text HTML-escaped (column-wise when all of it is
-    text), figures formatted, nothing for a missing value."""
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-        return values.map(_display_text)
-    text = values.astype("string")
-    for raw, escaped in _HTML_ESCAPES:  # html.escape's replacements, in its order
-        text = text.str.replace(raw, escaped, regex=False)
-    return text.fillna("").astype(object)
-
-
-_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
-
-
-def _display_text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, int | float):
-        return format_figure(value)
-    return html.escape(str(value))
 
 
 _LEGEND_STYLE = (

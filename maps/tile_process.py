@@ -19,12 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
+import shapely
 from pmtiles.reader import MmapSource, Reader
 
 from geo.errors import DataError
 from geo.limits import MB
 
-__all__ = ["TIPPECANOE_OPTIONS", "ProgressCallback", "TileLimits", "TooDense", "run_tippecanoe"]
+__all__ = [
+    "TIPPECANOE_OPTIONS",
+    "ProgressCallback",
+    "TileLimits",
+    "TooDense",
+    "run_tippecanoe",
+    "write_features",
+]
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -217,3 +226,22 @@ def _failed(key: str, code: int, limits: TileLimits, words: list[str]) -> DataEr
     if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
         return DataError(key, "building tiles needed more memory than allowed and was stopped")
     return DataError(key, f"building tiles failed: {' / '.join(words) or code}")
+
+
+def write_features(features: gpd.GeoDataFrame, path: Path) -> int:
+    """Newline-delimited GeoJSON (tippecanoe reads it in parallel); features with no
+    geometry are left out.  Returns how many were written."""
+    geometries = shapely.to_geojson(features.geometry.array)
+    attributes = features.drop(columns=features.geometry.name)
+    columns = list(attributes.columns)
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for geometry, values in zip(
+            geometries, attributes.itertuples(index=False, name=None), strict=True
+        ):
+            if geometry is None or geometry.endswith("[]}"):
+                continue
+            properties = json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
+            out.write(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}\n')
+            written += 1
+    return written

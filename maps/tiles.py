@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -40,6 +39,7 @@ from maps.tile_process import (
     TileLimits,
     TooDense,
     run_tippecanoe,
+    write_features,
 )
 
 __all__ = [
@@ -251,7 +251,7 @@ def build_tiles(
     _remove_abandoned_builds(building)
     work = Path(tempfile.mkdtemp(prefix=f"{key}-{os.getpid()}-", dir=building))
     try:
-        count = _write_features(features, work / "features.geojsonl")
+        count = write_features(features, work / "features.geojsonl")
         if count == 0:
             raise DataError(key, "no features with a geometry to tile")
         progress("tiling", 0.1)
@@ -363,25 +363,6 @@ def _move_into_place(built: Path, final: Path) -> None:
             os.replace(incoming, final)
         finally:
             incoming.unlink(missing_ok=True)
-
-
-def _write_features(features: gpd.GeoDataFrame, path: Path) -> int:
-    """Newline-delimited GeoJSON (tippecanoe reads it in parallel); features with no
-    geometry are left out.  Returns how many were written."""
-    geometries = shapely.to_geojson(features.geometry.array)
-    attributes = features.drop(columns=features.geometry.name)
-    columns = list(attributes.columns)
-    written = 0
-    with open(path, "w", encoding="utf-8") as out:
-        for geometry, values in zip(
-            geometries, attributes.itertuples(index=False, name=None), strict=True
-        ):
-            if geometry is None or geometry.endswith("[]}"):
-                continue
-            properties = json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
-            out.write(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}\n')
-            written += 1
-    return written
 
 
 def _remove_abandoned_builds(building: Path) -> None:
