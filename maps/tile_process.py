@@ -45,12 +45,12 @@ _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child before exec 
 #     maximum zoom nothing may be left out (_check_maximum_zoom);
 #  --no-tiny-polygon-reduction-at-maximum-zoom: a polygon smaller than a tile unit at the
 #     highest zoom stays itself (not merged into a stand-in square), so every id is there;
-#  --simplification-at-maximum-zoom=1 (one tile unit, ~0.15 m at z14) keeps shapes there;
+#  --simplification-at-maximum-zoom=1 (one tile unit, ~0.07 m at z15) keeps shapes there;
 #     below it --simplification=8 with --low-detail=10 (1024 units a tile: a quarter of a
 #     pixel, shapes simplified within half a pixel) draws the same picture with fewer vertices;
-#  --maximum-tile-features=6000: a tile holds at most so many features (the browser paints
-#     each on its main thread: 16 tiles of 20,000 took 3-4 s to redraw after a zoom, of 6,000
-#     about 1 s); the densest parts are thinned below the maximum zoom, and a layer denser
+#  --maximum-tile-features=3000: a tile holds at most so many features (the browser paints
+#     each on its main thread: after a zoom, 16 tiles of 20,000 took 3-4 s to redraw, of
+#     6,000 about 0.9 s, of 3,000 about 0.5 s); the densest parts are thinned below the maximum zoom, and a layer denser
 #     than that at the maximum zoom is tiled one zoom deeper (maps.tiles.build_tiles);
 #  --no-tile-stats: the metadata lists the layer and its field names, no sample values;
 #  -r1 (no dot dropping) with -B at the maximum zoom: points are thinned only where a tile
@@ -61,7 +61,7 @@ TIPPECANOE_OPTIONS = (
     "--simplification-at-maximum-zoom=1",
     "--simplification=8",
     "--low-detail=10",
-    "--maximum-tile-features=6000",
+    "--maximum-tile-features=3000",
     "--no-tile-stats",
     "--drop-rate=1",
     "--json-progress",

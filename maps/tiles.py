@@ -70,9 +70,10 @@ STATIC_URL_ROOT = "/app/static"
 TILES_DIR = Path(os.environ.get("ATLAS_TILES_DIR", STATIC_DIR / "tiles"))
 # Builds, locks and the naming key of the served archives: out of what the server serves.
 TILE_WORK_DIR = Path(os.environ.get("ATLAS_TILE_WORK_DIR", _ROOT / ".tile-work"))
-# The district fills a screen at about zoom 10; 14 resolves a ~100 m parcel to ~0.5 m units
-# (beyond it the browser plugin over-zooms the z14 tiles).
-MIN_ZOOM, MAX_ZOOM = 8, 14
+# The district fills a screen at about zoom 10; at 15 a tile is ~900 m across, so it holds
+# every feature of a million parcels over the district within the tile feature cap (beyond
+# it the browser plugin over-zooms the z15 tiles).
+MIN_ZOOM, MAX_ZOOM = 8, 15
 KEEP_VERSIONS = 3  # an open page may still read the version before the newest
 _FORMAT = 1  # raise when a build changes what an archive holds: every archive is rebuilt
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,80}$")
