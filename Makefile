@@ -120,6 +120,7 @@ bench: $(VENV)/.bench-installed $(VENDOR) $(CHROMIUM)
 	$(BIN)/python benchmarks/area_benchmark.py $(AREA_BENCH_ARGS)
 	$(BIN)/python benchmarks/load_benchmark.py $(LOAD_BENCH_ARGS)
 	$(BIN)/python benchmarks/tile_benchmark.py $(TILE_BENCH_ARGS)
+	$(BIN)/python benchmarks/tile_click_benchmark.py $(TILE_CLICK_BENCH_ARGS)
 
 data: $(VENV)/.runtime-installed
 
