@@ -25,5 +25,6 @@ def test_two_sessions_report_their_times_and_the_servers_memory(app_url: str) ->
         assert math.isnan(session.server_s) or session.server_s > 0, session
     assert any(not session.no_panel for session in sessions)
     assert all(result.rss_mb[stage] > 0 for stage in ("before", "one", "all"))
-    assert result.rss_mb["all"] >= result.rss_mb["before"]
+    # Not "all ≥ before": the test server is shared with earlier tests and its RSS may shrink
+    # while the sessions run (freed caches); the report prints whatever it measured.
     assert math.isfinite(result.memory_per_session_mb)
