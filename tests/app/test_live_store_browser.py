@@ -252,7 +252,10 @@ def test_edit_view_the_day_before_roll_back_and_read_the_geopackage(
     _shoot(page, "live-store-1-edit-form-end-1366x768", form, where="end")
     _shoot_sizes(page, "live-store-1-edit-form", editor)
 
-    form.get_by_role("button", name="保存修改").click()
+    # After the size screenshots the page may be mid-rerun, briefly showing the form twice
+    # (Streamlit keeps the old element until the new one replaces it): settle, then click.
+    _settled(page)
+    form.get_by_role("button", name="保存修改").last.click()
     saved = main.get_by_text(f"已保存为版本 2，自 {effective.isoformat()} 起生效。")
     saved.wait_for(timeout=TIMEOUT_MS)
     _settled(page)
