@@ -46,11 +46,11 @@ PAGE_TIMEOUT_MS = 600_000
 _FIND_MAP_JS = """() => { for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map)
   { window.__benchMap = window[k]; return true; } } catch (e) {} } return false; }"""
 # Leaflet feature layers count one each; the atlas's canvas layer reports how many it drew.
-_DRAWN_JS = """() => Object.values(window.__benchMap._layers)
+DRAWN_JS = """() => Object.values(window.__benchMap._layers)
   .reduce((n, l) => n + (l.feature ? 1 : (l._atlasDrawnFeatures || 0)), 0)"""
 
-_PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-_ZOOM_JS = """() => new Promise(resolve => { const map = window.__benchMap; const start = performance.now();
+PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+ZOOM_JS = """() => new Promise(resolve => { const map = window.__benchMap; const start = performance.now();
   map.once('zoomend', () => requestAnimationFrame(() => requestAnimationFrame(() =>
     resolve(performance.now() - start)))); map.setZoom(map.getZoom() + 1, {animate: false}); })"""
 
@@ -162,9 +162,9 @@ def measure(browser, url: str, expected: int) -> tuple[float, float, float]:
     cdp = context.new_cdp_session(page)
     page.goto(url, wait_until="commit")
     page.wait_for_function(_FIND_MAP_JS)
-    page.wait_for_function(f"() => ({_DRAWN_JS})() >= {expected}", polling=100)
-    first_render = page.evaluate(_PAINTED_JS) / 1000
-    zoom = page.evaluate(_ZOOM_JS) / 1000
+    page.wait_for_function(f"() => ({DRAWN_JS})() >= {expected}", polling=100)
+    first_render = page.evaluate(PAINTED_JS) / 1000
+    zoom = page.evaluate(ZOOM_JS) / 1000
     heap = cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20
     context.close()
     return first_render, zoom, heap

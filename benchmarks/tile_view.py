@@ -22,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from benchmarks.render_benchmark import DRAWN_JS, PAINTED_JS, ZOOM_JS
 from layers.spec import LayerSpec
 from maps.assets import STATIC_URL, VENDOR_DIR, localise_assets
 from maps.parts import base_map, layer_group
@@ -73,13 +74,6 @@ _TILE_FEATURES_JS = """() => { const layer = window.__tiled, ids = new Set();
     if (!key.endsWith(z)) continue;
     for (const f of entry.data.get(layer._atlasTiled) || []) ids.add(f.props._id);
   } return ids.size; }"""
-# The whole-layer path: its canvas layer reports how many features it drew.
-_DRAWN_JS = """() => Object.values(window.__benchMap._layers)
-  .reduce((n, l) => n + (l.feature ? 1 : (l._atlasDrawnFeatures || 0)), 0)"""
-_PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-_ZOOM_JS = """() => new Promise(resolve => { const map = window.__benchMap; const start = performance.now();
-  map.once('zoomend', () => requestAnimationFrame(() => requestAnimationFrame(() =>
-    resolve(performance.now() - start)))); map.setZoom(map.getZoom() + 1, {animate: false}); })"""
 
 
 @dataclass
@@ -246,15 +240,15 @@ class Browser:
         context, page, cdp, finished, errors = self._open()
         page.goto(url, wait_until="commit")
         page.wait_for_function(_FIND_MAP_JS)
-        page.wait_for_function(f"() => ({_DRAWN_JS})() >= {expected}", polling=100)
-        view = View(first_s=page.evaluate(_PAINTED_JS) / 1000)
+        page.wait_for_function(f"() => ({DRAWN_JS})() >= {expected}", polling=100)
+        view = View(first_s=page.evaluate(PAINTED_JS) / 1000)
         drawn = list(finished)
         view.heap_mb = _heap_mb(cdp)
         view.bytes = sum(_body_bytes(request) for request in drawn)
         view.requests = len(drawn)
         view.zoom = page.evaluate("() => window.__benchMap.getZoom()")
         view.features = expected
-        view.zoom_in_s = page.evaluate(_ZOOM_JS) / 1000
+        view.zoom_in_s = page.evaluate(ZOOM_JS) / 1000
         if errors:
             print("page errors:", *errors[:5], sep="\n  ")
         context.close()

@@ -33,7 +33,7 @@ from ui.page_spec import ALL, MAP_HEIGHT_PX, MapPage, filtered_frames, state_key
 from ui.panel import Selection
 from ui.state import current_basemap
 from ui.study_area import apply_drawing
-from ui.tiled_layers import show_tile_progress, tiled_layers, tiled_urls
+from ui.tiled_layers import big_stored_layers, show_tile_progress, tiled_layers, tiled_urls
 from ui.uploads_state import session_uploads, uploaded_keys
 
 __all__ = ["apply_click", "draw_map", "draw_page_map", "page_map"]
@@ -256,6 +256,9 @@ def _tiled(
     refinements: Refinements,
 ):
     """The page's layers and uploads too big to send whole, with their tile builds' states."""
+    uploads = {layer.spec.key: layer.frame for u in session_uploads() for layer in u.layers}
+    if not big_stored_layers(page.layers):  # the usual case: no page layer to filter again
+        return tiled_layers(uploads, datum)
     frames = filtered_frames(page, township, categories, refinements)
     variant = repr((township, categories, refinements))
     narrowed = frozenset(
@@ -264,7 +267,6 @@ def _tiled(
         if township != ALL
         or (key == page.category_layer and _narrows(key, categories, refinements))
     )
-    uploads = {layer.spec.key: layer.frame for u in session_uploads() for layer in u.layers}
     return tiled_layers(frames, datum, variant, narrowed=narrowed) + tiled_layers(uploads, datum)
 
 

@@ -16,7 +16,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.offsets import WGS84
-from layers import REGISTRY, data_version, get_layer
+from layers import REGISTRY, data_version, get_layer, load_layer
 from maps.tile_builds import INTERNAL_ERROR, TileState, tile_builds
 from maps.tiles import (
     MAX_ZOOM,
@@ -29,7 +29,7 @@ from maps.tiles import (
 from ui.i18n import text
 from ui.messages import explain_problem, plain_markdown
 
-__all__ = ["TiledLayer", "show_tile_progress", "tiled_layers", "tiled_urls"]
+__all__ = ["TiledLayer", "big_stored_layers", "show_tile_progress", "tiled_layers", "tiled_urls"]
 
 _POLL_SECONDS = 1.0
 
@@ -75,6 +75,17 @@ def tiled_layers(
             state = builds.request(key, version, lambda chosen=frame: chosen, datum=datum)
         tiled.append(TiledLayer(key, version, datum, len(frame), state, served))
     return tuple(tiled)
+
+
+def big_stored_layers(keys: tuple[str, ...]) -> frozenset[str]:
+    """The stored layers among `keys` above the tile threshold (a page's filters only make a
+    layer smaller): counted once per data version, not on every rerun."""
+    return _big_layers(keys, data_version(), TILE_THRESHOLD)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _big_layers(keys: tuple[str, ...], version: tuple, threshold: int) -> frozenset[str]:
+    return frozenset(key for key in keys if len(load_layer(key)) > threshold)
 
 
 def _served_at(key: str, datum: str, narrowed: bool) -> str | None:
