@@ -50,7 +50,13 @@ from accounts.users_file import (
 from fieldwork.store import DATABASE_URL_ENV, DEFAULT_VISITS_DB, VISITS_DB_ENV
 from ui.i18n import text
 from ui.messages import plain_markdown
-from ui.signin_cookie import clear_cookie, client_address, read_cookie, set_cookie
+from ui.signin_cookie import (
+    clear_cookie,
+    client_address,
+    read_cookie,
+    set_cookie,
+    write_pending_cookie,
+)
 
 __all__ = [
     "COOKIE_KEY_ENV",
@@ -107,6 +113,12 @@ def _store(target: str) -> AccountStore:
 
 def sign_in(path: Path, lang: str) -> User | None:
     """The signed-in user, or None after showing the sign-in form."""
+    user = _signed_in_or_form(path, lang)
+    write_pending_cookie()
+    return user
+
+
+def _signed_in_or_form(path: Path, lang: str) -> User | None:
     users = load_users(path)
     store, moment = account_store(), now()
     claims = st.session_state.get(_CLAIMS) or read_cookie(now=moment)

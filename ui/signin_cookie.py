@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 from datetime import UTC, datetime
 
-import extra_streamlit_components as stx
 import streamlit as st
+from extra_streamlit_components.CookieManager import _component_func as _cookie_writer
 
 from accounts.signin_token import COOKIE_NAME, Claims, read_token
 
@@ -20,9 +20,13 @@ __all__ = [
     "client_address",
     "read_cookie",
     "set_cookie",
+    "write_pending_cookie",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PENDING = "atlas_cookie_pending"
+# the writer is a frame of height 0: its row on the page takes no room either
+_HIDE_EMPTY_FRAME = "<style>.element-container:has(iframe[height='0']) { display: none; }</style>"
 
 
 def read_cookie(*, now: datetime) -> Claims | None:
@@ -31,24 +35,38 @@ def read_cookie(*, now: datetime) -> Claims | None:
 
 
 def set_cookie(token: str, *, expires: datetime) -> None:
-    """Have the browser keep `token` until `expires` (Secure when the page came over HTTPS)."""
-    _manager("set").set(
-        COOKIE_NAME,
-        token,
-        key="atlas-cookie-set",
-        expires_at=expires.astimezone(UTC),  # with its zone: the browser's clock may be local
-        secure=_https() or None,
-        same_site="strict",
-    )
+    """Have the browser keep `token` until `expires` (Secure when the page came over HTTPS);
+    written by `write_pending_cookie`."""
+    secure = {"secure": True} if _https() else {}
+    _ask(token, expires.astimezone(UTC), secure)  # with its zone: the browser's clock may be local
 
 
 def clear_cookie() -> None:
-    """Have the browser drop the cookie (its session is revoked on the server anyway)."""
-    _manager("clear").set(COOKIE_NAME, "", key="atlas-cookie-clear", expires_at=_EPOCH)
+    """Have the browser drop the cookie (its session is revoked on the server anyway);
+    written by `write_pending_cookie`."""
+    _ask("", _EPOCH, {})
 
 
-def _manager(purpose: str) -> stx.CookieManager:
-    return stx.CookieManager(key=f"atlas-cookies-{purpose}")
+def write_pending_cookie() -> None:
+    """Draw the writer of the latest cookie asked for, in every run until the browser says it
+    wrote it (one writer a run: a sign-out's clearing replaces a sign-in's cookie unwritten).
+
+    Any rerun (a widget, the page's map reporting its view) can come before the writer's frame
+    has loaded; drawn only once, it would be taken off the page unrun and the user signed in
+    for this tab only.
+    """
+    pending = st.session_state.get(_PENDING)
+    if pending is None:
+        return
+    st.markdown(_HIDE_EMPTY_FRAME, unsafe_allow_html=True)
+    key = f"atlas-cookie-{'set' if pending['value'] else 'clear'}"
+    if _cookie_writer(method="set", key=key, default=False, **pending):
+        st.session_state.pop(_PENDING, None)
+
+
+def _ask(value: str, expires: datetime, extra: dict[str, bool]) -> None:
+    options = {"path": "/", "expires": expires.isoformat(), "sameSite": "strict", **extra}
+    st.session_state[_PENDING] = {"cookie": COOKIE_NAME, "value": value, "options": options}
 
 
 def _https() -> bool:

@@ -258,3 +258,28 @@ def test_the_cookie_names_the_session_and_the_password_version(browser: SimpleNa
     # The cookie above is issued a moment after signing in (seconds, on a busy machine).
     lifetime = token["exp"] - token["iat"]
     assert 8 * 3600 - 60 <= lifetime <= 8 * 3600  # ATLAS_SESSION_HOURS' default
+
+
+def _cookie_written(app: AppTest) -> list[str]:
+    """The session ids (or "" for clearing) the page's cookie writers ask the browser to keep."""
+    values = [
+        json.loads(writer.proto.json_args)["value"] for writer in app.get("component_instance")
+    ]
+    return [value and jwt.decode(value, KEY, algorithms=["HS256"])["sid"] for value in values]
+
+
+def test_the_cookie_is_asked_for_until_the_browser_has_written_it(
+    browser: SimpleNamespace,
+) -> None:
+    app = _submit(_app().run(), "sun", PASSWORD)
+    session = app.session_state["atlas_signin_claims"].session_id
+    assert _cookie_written(app) == [session]
+    # A rerun before the writer's frame has loaded (any widget, the map reporting its view)
+    # must not take it off the page unrun: the user would be signed in for this tab only.
+    assert _cookie_written(app.run()) == [session]
+    app.session_state["atlas-cookie-set"] = True  # what the writer reports once it has written
+    app.run()
+    assert _cookie_written(app.run()) == []
+    app.sidebar.button(key="atlas-logout").click().run()
+    assert _form_shown(app)
+    assert _cookie_written(app.run()) == [""]  # cleared, asked for again until done
