@@ -34,7 +34,7 @@ def encode_features(frame: gpd.GeoDataFrame, *, id_column: str, columns: list[st
     kinds = set(frame.geometry.geom_type)
     payload: dict = {"ids": frame[id_column].astype(str).tolist(), "columns": {}}
     for name in columns:
-        values, codes = np.unique(frame[name].astype(str).to_numpy(), return_inverse=True)
+        codes, values = pd.factorize(frame[name].astype(str).to_numpy())
         payload["columns"][name] = {"values": values.tolist(), "codes": codes.tolist()}
     if kinds <= {"Point"}:
         coords = shapely.get_coordinates(frame.geometry.to_numpy())
@@ -84,7 +84,8 @@ def _bounds(coords: np.ndarray) -> list[float]:
     """[min lon, min lat, max lon, max lat] of the vertices (zeros when there are none)."""
     if len(coords) == 0:
         return [0.0, 0.0, 0.0, 0.0]
-    return [*coords.min(axis=0).tolist(), *coords.max(axis=0).tolist()]
+    lon, lat = coords[:, 0], coords[:, 1]  # one column at a time: min(axis=0) is slow here
+    return [float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())]
 
 
 class _Raw(Element):

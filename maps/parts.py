@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
 
 from geo.geometry import simplify_for_display
 from geo.offsets import WGS84, convert_geometries
 from layers import LayerSpec
-from layers.formatting import display_texts
+from layers.formatting import display_texts, escaped_texts
 from maps.canvas_layer import CANVAS_THRESHOLD, CanvasLayer
 from maps.compact_layer import CompactLayer, encode_features
 from maps.frame_fit import FrameFit
@@ -142,7 +143,7 @@ def display_frame(
     out = gpd.GeoDataFrame(
         {
             FEATURE_LAYER_PROPERTY: spec.key,
-            FEATURE_ID_PROPERTY: light[spec.id_field].astype(str).map(html.escape),
+            FEATURE_ID_PROPERTY: escaped_texts(light[spec.id_field].astype(str)),
         },
         geometry=light.geometry,
         crs=light.crs,
@@ -151,12 +152,18 @@ def display_frame(
     for name in spec.tooltip:
         out[name] = display_texts(light[name])
     if spec.style.by_field:
-        out["_color"] = light[spec.style.by_field].map(spec.style.color_for)
+        out["_color"] = _colors(spec, light[spec.style.by_field])
         if spec.style.by_field not in out:
             out[spec.style.by_field] = display_texts(light[spec.style.by_field])
     else:
         out["_color"] = spec.style.color
     return out
+
+
+def _colors(spec: LayerSpec, values: pd.Series) -> np.ndarray:
+    """Each feature's colour from its styled value, looked up once per distinct value."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return np.array([spec.style.color_for(value) for value in distinct], dtype=object)[codes]
 
 
 def layer_group(
