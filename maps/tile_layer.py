@@ -48,19 +48,55 @@ class TileLayer(JSCSSMixin, MacroElement):
     if (options.geometry === "point") {
         rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.CircleSymbolizer({
             radius: options.radius, fill: colorOf, stroke: "#ffffff", width: 1, opacity: 0.9})});
-    } else if (options.geometry === "polygon" && options.fillOpacity > 0) {
-        // One pass: each polygon filled (its colour at the fill's opacity) and outlined.
-        var fills = {};
-        var fillOf = function(z, feature) {
-            var color = colorOf(z, feature);
-            return fills[color] || (fills[color] = translucent(color, options.fillOpacity));
-        };
-        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.PolygonSymbolizer({
-            fill: fillOf, stroke: colorOf, width: options.weight, opacity: 1})});
     } else {
-        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new P.LineSymbolizer({
-            color: colorOf, width: options.weight})});
+        // Shapes of one colour are painted together: one rule per colour, whose features are
+        // added to one path and filled and outlined every BATCH features (a fill and a stroke
+        // per feature was most of a redraw). A colour not in the legend falls back to one
+        // feature at a time.
+        var colors = Object.values(options.colors).concat([options.color]).filter(function(c, i, all) {
+            return all.indexOf(c) === i;
+        });
+        colors.forEach(function(color) {
+            rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new Batched(color),
+                        filter: function(z, feature) { return colorOf(z, feature) === color; }});
+        });
+        // Last: a colour outside the legend, each feature painted as it comes (so nothing is
+        // left in a path when the tile is done).
+        rules.push({dataSource: "atlas", dataLayer: options.dataLayer, symbolizer: new Batched(null),
+                    filter: function(z, feature) { return colors.indexOf(colorOf(z, feature)) < 0; }});
     }
+    // protomaps-leaflet calls `before(ctx)` for each rule and tile, then `draw` for each feature
+    // the rule's filter keeps, with its rings in tile pixels. The path under way is painted
+    // when the next rule or tile begins, and every BATCH features (a path of thousands of
+    // shapes fills in more than linear time). A null colour: each feature its own.
+    var BATCH = 32, FILLED = options.geometry === "polygon" && options.fillOpacity > 0, pending = null;
+    function Batched(color) { this.color = color; this.count = 0; this.fresh = true; }
+    Batched.prototype.before = function(ctx) { if (pending) pending.paint(ctx); this.fresh = true; };
+    Batched.prototype.draw = function(ctx, rings, z, feature) {
+        if (this.fresh || this.color === null) { ctx.beginPath(); this.fresh = false; }
+        for (var r = 0; r < rings.length; r++) {
+            var ring = rings[r];
+            for (var k = 0; k < ring.length; k++) {
+                if (k === 0) ctx.moveTo(ring[k].x, ring[k].y); else ctx.lineTo(ring[k].x, ring[k].y);
+            }
+        }
+        this.count++;
+        pending = this;
+        this.featureColor = this.color || colorOf(z, feature);
+        if (this.color === null || this.count >= BATCH) this.paint(ctx);
+    };
+    Batched.prototype.paint = function(ctx) {
+        pending = null;
+        if (this.count === 0) return;
+        var color = this.featureColor;
+        ctx.globalAlpha = 1;
+        if (FILLED) { ctx.fillStyle = fillOf(color); ctx.fill(); }
+        ctx.strokeStyle = color; ctx.lineWidth = options.weight; ctx.stroke();
+        ctx.beginPath();
+        this.count = 0;
+    };
+    var fills = {};
+    function fillOf(color) { return fills[color] || (fills[color] = translucent(color, options.fillOpacity)); }
     function translucent(hex, alpha) {
         var m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
         return m ? "rgba(" + parseInt(m[1], 16) + "," + parseInt(m[2], 16) + "," + parseInt(m[3], 16) + "," + alpha + ")" : hex;
