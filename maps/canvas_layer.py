@@ -40,20 +40,18 @@ class CanvasLayer(RawScriptElement):
     {{ this.helpers_js }}
     var count = payload.ids.length, isPoint = payload.points !== undefined, isLine = options.fillOpacity === 0;
 
-    // Every vertex decoded once into one typed array of Web-Mercator pairs, relative to the
-    // first vertex (single precision is then far below a pixel for a district-sized layer),
-    // with rings and features as offsets into it: no JS array or object per ring or feature.
+    // Every vertex decoded once into one typed array of Web-Mercator pairs (zoom-0 pixels,
+    // projected on the server) from the layer's top-left corner (single precision is then far
+    // below a pixel for a district-sized layer), with rings and features as offsets into it:
+    // no JS array or object per ring or feature.
     var text = isPoint ? payload.points : payload.coords, vertexCount = 0;
     if (isPoint) { vertexCount = count; }
     else { for (var r0 = 0; r0 < payload.vertices.length; r0++) { vertexCount += payload.vertices[r0]; } }
-    // The layer's extent (sent with it) fixes the origin: its top-left corner.
-    var X0 = mercX(payload.bounds[0]), Y0 = mercY(payload.bounds[3]), filled = 0;
+    var X0 = payload.origin[0], Y0 = payload.origin[1], unit = 1 / payload.unit, filled = 0;
     var span = Math.max(mercX(payload.bounds[2]) - X0, mercY(payload.bounds[1]) - Y0);
     // Beyond about 5° across, single precision could be off by a pixel at street zoom.
     var coords = span < 4 ? new Float32Array(2 * vertexCount) : new Float64Array(2 * vertexCount);
-    decodePolyline(text, payload.precision, function(lon, lat) {
-        coords[filled++] = mercX(lon) - X0; coords[filled++] = mercY(lat) - Y0;
-    });
+    decodePolyline(text, 0, function(x, y) { coords[filled++] = x * unit; coords[filled++] = y * unit; });
     var ringTotal = isPoint ? 0 : payload.vertices.length + count;
     var rings = new Int8Array(ringTotal), ringStarts = new Int32Array(ringTotal + 1);
     var featureRings = new Int32Array(count + 1);

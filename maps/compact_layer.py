@@ -20,40 +20,79 @@ from branca.element import Element, Figure, MacroElement, Template
 
 from maps.polyline import encode_polyline
 
-__all__ = ["HELPERS_JS", "CompactLayer", "RawScriptElement", "encode_features", "script_json"]
+__all__ = [
+    "HELPERS_JS",
+    "MERCATOR_UNITS",
+    "CompactLayer",
+    "RawScriptElement",
+    "encode_features",
+    "script_json",
+]
 
 _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 POINT_PRECISION = 5  # 1e-5° ≈ 1 m: below a pixel up to zoom 17
 SHAPE_PRECISION = 6
+# Projected coordinates: 2**20 steps to a zoom-0 pixel, a quarter of a pixel at zoom 18
+# (0.1 m here, as the 6 decimals of a degree of the unprojected encoding).
+MERCATOR_UNITS = 2**20
+MAX_LATITUDE = 85.0511287798  # Web Mercator's edge (Leaflet's)
+_TILE = 256
 _POLYGON = 3  # shapely type ids
 _POLYGON_TYPES = (3, 6)  # Polygon, MultiPolygon
 
 
-def encode_features(frame: gpd.GeoDataFrame, *, id_column: str, columns: list[str]) -> dict:
-    """The payload of a layer: ids, dictionary-coded text columns, encoded geometry."""
+def encode_features(
+    frame: gpd.GeoDataFrame, *, id_column: str, columns: list[str], projected: bool = False
+) -> dict:
+    """The payload of a layer: ids, dictionary-coded text columns, encoded geometry.
+
+    `projected`: coordinates sent as Web-Mercator pixels at zoom 0 from the layer's top-left
+    corner (`origin`), in 1/MERCATOR_UNITS of a pixel, so the browser projects nothing.
+    """
     kinds = set(frame.geometry.geom_type)
     payload: dict = {"ids": frame[id_column].astype(str).tolist(), "columns": {}}
     for name in columns:
         codes, values = pd.factorize(frame[name].astype(str).to_numpy())
         payload["columns"][name] = {"values": values.tolist(), "codes": codes.tolist()}
+    geometries = np.asarray(frame.geometry.array, dtype=object)
     if kinds <= {"Point"}:
-        coords = shapely.get_coordinates(frame.geometry.to_numpy())
-        payload["points"] = encode_polyline(coords, POINT_PRECISION)
-        payload["precision"] = POINT_PRECISION
-        payload["bounds"] = _bounds(coords)
+        coords = shapely.get_coordinates(geometries)
+        key, precision = "points", POINT_PRECISION
     else:
-        payload.update(_encode_shapes(np.asarray(frame.geometry.array, dtype=object)))
-        payload["precision"] = SHAPE_PRECISION
+        coords, shapes = _flat_shapes(geometries)
+        payload.update(shapes)
+        key, precision = "coords", SHAPE_PRECISION
+    payload["bounds"] = _bounds(coords)
+    if projected:
+        pixels, origin = _mercator_from_origin(coords)
+        payload[key] = encode_polyline(pixels * MERCATOR_UNITS, 0)
+        payload.update(origin=origin, unit=MERCATOR_UNITS)
+    else:
+        payload[key] = encode_polyline(coords, precision)
+        payload["precision"] = precision
     return payload
 
 
-def _encode_shapes(geometries: np.ndarray) -> dict:
-    """The geometry of every feature as flat columns, built from whole arrays.
+def _mercator_from_origin(coords: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """lon/lat → Web-Mercator pixels at zoom 0 (as Leaflet's, y down), less their top-left."""
+    lon = coords[:, 0]
+    lat = np.radians(np.clip(coords[:, 1], -MAX_LATITUDE, MAX_LATITUDE))
+    x = _TILE * (lon + 180.0) / 360.0
+    y = _TILE * (0.5 - np.log(np.tan(np.pi / 4 + lat / 2)) / (2 * np.pi))
+    if len(x) == 0:
+        return np.zeros((0, 2)), [0.0, 0.0]
+    origin = [float(x.min()), float(y.min())]
+    return np.column_stack([x - origin[0], y - origin[1]]), origin
+
+
+def _flat_shapes(geometries: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Every vertex (lon/lat) and the geometry of every feature as flat columns, built from
+    whole arrays.
 
     `kinds` has one letter per feature: 'P' polygons (also a missing or empty geometry, with no
     parts) or 'L' lines. Feature f has `parts[f]` parts; part p has `rings[p]` lines (a polygon
     part its exterior ring, then its holes; a line part one line); line r has `vertices[r]`
-    vertices. `coords` is one encoded polyline of every vertex, in that order.
+    vertices; the vertices are returned in that order (encoded as `coords`).
     """
     types = shapely.get_type_id(geometries)
     absent = shapely.is_missing(geometries) | shapely.is_empty(geometries)
@@ -70,13 +109,11 @@ def _encode_shapes(geometries: np.ndarray) -> dict:
         order = np.argsort(ring_part, kind="stable")
         ring_part, lines = ring_part[order], lines[order]
     coords, vertex_line = shapely.get_coordinates(lines, return_index=True)
-    return {
+    return coords, {
         "kinds": "".join(kinds.tolist()),
         "parts": np.bincount(part_feature, minlength=len(geometries)).tolist(),
         "rings": np.bincount(ring_part, minlength=len(parts)).tolist(),
         "vertices": np.bincount(vertex_line, minlength=len(lines)).tolist(),
-        "coords": encode_polyline(coords, SHAPE_PRECISION),
-        "bounds": _bounds(coords),
     }
 
 

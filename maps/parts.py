@@ -184,9 +184,12 @@ def layer_group(
     data = display_frame(spec, frame, lang, datum=datum, thin_only=len(frame) > CANVAS_THRESHOLD)
     style_field = spec.style.by_field
     columns = list(dict.fromkeys([*spec.tooltip, *([style_field] if style_field else [])]))
-    payload = encode_features(data, id_column=FEATURE_ID_PROPERTY, columns=columns)
+    canvas = len(data) > CANVAS_THRESHOLD
+    payload = encode_features(
+        data, id_column=FEATURE_ID_PROPERTY, columns=columns, projected=canvas
+    )
     options = layer_options(spec, lang, interactive=interactive)
-    renderer = CanvasLayer if len(data) > CANVAS_THRESHOLD else CompactLayer
+    renderer = CanvasLayer if canvas else CompactLayer
     renderer(payload, options).add_to(group)
     return group
 

@@ -70,6 +70,9 @@ class TileLayer(JSCSSMixin, MacroElement):
     // when the next rule or tile begins, and every BATCH features (a path of thousands of
     // shapes fills in more than linear time). A null colour: each feature its own.
     var BATCH = 32, FILLED = options.geometry === "polygon" && options.fillOpacity > 0, pending = null;
+    // Outlines of a tiled (big) polygon layer are one pixel wide, as on the whole-layer canvas:
+    // a wider stroke doubles the raster work of many small shapes.
+    var OUTLINE = FILLED ? Math.min(options.weight, 1) : options.weight;
     function Batched(color) { this.color = color; this.count = 0; this.fresh = true; }
     Batched.prototype.before = function(ctx) { if (pending) pending.paint(ctx); this.fresh = true; };
     Batched.prototype.draw = function(ctx, rings, z, feature) {
@@ -91,7 +94,7 @@ class TileLayer(JSCSSMixin, MacroElement):
         var color = this.featureColor;
         ctx.globalAlpha = 1;
         if (FILLED) { ctx.fillStyle = fillOf(color); ctx.fill(); }
-        ctx.strokeStyle = color; ctx.lineWidth = options.weight; ctx.stroke();
+        ctx.strokeStyle = color; ctx.lineWidth = OUTLINE; ctx.stroke();
         ctx.beginPath();
         this.count = 0;
     };
