@@ -48,10 +48,11 @@ _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child before exec 
 #  --simplification-at-maximum-zoom=1 (one tile unit, ~0.07 m at z15) keeps shapes there;
 #     below it --simplification=8 with --low-detail=10 (1024 units a tile: a quarter of a
 #     pixel, shapes simplified within half a pixel) draws the same picture with fewer vertices;
-#  --maximum-tile-features=3000: a tile holds at most so many features (the browser paints
-#     each on its main thread: after a zoom, 16 tiles of 20,000 took 3-4 s to redraw, of
-#     6,000 about 0.9 s, of 3,000 about 0.5 s); the densest parts are thinned below the maximum zoom, and a layer denser
-#     than that at the maximum zoom is tiled one zoom deeper (maps.tiles.build_tiles);
+#  --maximum-tile-features=2000: a tile holds at most so many features (the browser paints
+#     them on its main thread: after a zoom, 16 tiles of 20,000 took 3-4 s to redraw, of
+#     6,000 about 0.9 s, of 3,000 0.48 s, of 2,000 0.42 s); the densest parts are thinned
+#     below the maximum zoom, and a layer denser than that at the maximum zoom is tiled one
+#     zoom deeper (maps.tiles.build_tiles);
 #  --no-tile-stats: the metadata lists the layer and its field names, no sample values;
 #  -r1 (no dot dropping) with -B at the maximum zoom: points are thinned only where a tile
 #     is too big, like polygons; --json-progress for the progress bar.
@@ -61,7 +62,7 @@ TIPPECANOE_OPTIONS = (
     "--simplification-at-maximum-zoom=1",
     "--simplification=8",
     "--low-detail=10",
-    "--maximum-tile-features=3000",
+    "--maximum-tile-features=2000",
     "--no-tile-stats",
     "--drop-rate=1",
     "--json-progress",
