@@ -195,7 +195,9 @@ def run(sizes: list[int], kinds: list[str]) -> list[Result]:
             for kind in kinds:
                 for size in sizes:
                     frame = synthetic_layer(kind, size)
-                    for renderer, build in (("explore", build_explore_page), ("app", None)):
+                    # The app first: built after explore, its build time measured Chromium freeing
+                    # explore's 2 GB page as much as our code (3.1 s against 1.6 s alone).
+                    for renderer, build in (("app", None), ("explore", build_explore_page)):
                         start = time.perf_counter()
                         page_html = build(frame) if build else build_app_page(frame, kind)
                         result = Result(

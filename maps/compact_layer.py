@@ -285,12 +285,13 @@ function tooltipTable(items, valueOf) {
 def script_json(value: object) -> str:
     """JSON safe inside a <script> and through folium's templates.
 
-    '</' and line separators are escaped for the HTML parser; a '{' that would open a Jinja
-    tag ('{{', '{%', '{#': branca re-reads rendered scripts as templates) is written \\u007b,
-    which can only occur inside a JSON string, since compact JSON opens objects with '{"'.
+    Every '<' is written \\u003c (no '</script>' or '<!--' for the HTML parser to act on) and
+    line separators escaped; a '{' that would open a Jinja tag ('{{', '{%', '{#': branca
+    re-reads rendered scripts as templates) is written \\u007b, which can only occur inside a
+    JSON string, since compact JSON opens objects with '{"'.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
-    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return _JINJA_OPENERS.sub(r"\\u007b", text)
 
 

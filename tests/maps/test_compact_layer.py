@@ -75,15 +75,21 @@ def test_polygons_with_holes_and_lines_keep_every_ring() -> None:
 
 
 def test_text_that_looks_like_markup_or_templates_cannot_break_out() -> None:
-    names = ["</script><script>alert(1)</script>", "{{ config }}{% raw %}{#", "正常"]
-    frame = _frame([Point(120.5, 41.6)] * 3, names)
+    names = [
+        "</script><script>alert(1)</script>",
+        "{{ config }}{% raw %}{#",
+        "<!--<script>",
+        "正常",
+    ]
+    frame = _frame([Point(120.5, 41.6)] * 4, names)
     payload = encode_features(frame, id_column="uid", columns=["name"])
     fmap = folium.Map(tiles=None)
     group = folium.FeatureGroup().add_to(fmap)
     CompactLayer(payload, {"layer": "x"}).add_to(group)
     page = fmap.get_root().render()  # branca re-reads scripts as Jinja templates: must not fail
     assert "</script><script>alert(1)" not in page
-    assert "<\\/script>" in page
+    assert "\\u003c/script>\\u003cscript>alert(1)" in page  # the script holds it as text
+    assert "<!--" not in page  # which would make the parser miss the script's end
     assert "{{ config }}" not in page and "\\u007b{ config }}" in page
 
 
