@@ -28,7 +28,7 @@ class CanvasLayer(RawScriptElement):
         """
 {% macro script(this, kwargs) %}
 (function() {
-    var payload = {{ this.payload_json }};
+    var payload = JSON.parse(document.getElementById("{{ this.payload_id }}").textContent);
     var options = {{ this.options_json }};
     var TILE = 256, D = Math.PI / 180, MAX_LAT = 85.0511287798, BATCH = 32;
 
