@@ -19,7 +19,7 @@ COLUMNS = {
     "random floats": pd.Series(np.random.default_rng(8).normal(0, 1e6, 2000)),
     "booleans": pd.Series([True, False]),
     "text with markup": pd.Series(["<b>甲</b>", "a&b", "'x'", '"y"', None]),
-    "=formula text": pd.Series(["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)"]),
+    "=formula text": pd.Series(['=HYPERLINK("http://x")', "+1", "@SUM(A1)"]),
     "mixed": pd.Series([1, "二", None, 2.5], dtype=object),
 }
 
