@@ -10,6 +10,7 @@ from geo.errors import DataError
 from layers import check_layers, viewing
 from maps.assets import FONT_CSS_URL, missing_assets
 from ui.access import allowed_pages, known_pages
+from ui.download_grace import keep_recent_downloads_on_this_server
 from ui.guard import run_page
 from ui.i18n import text
 from ui.state import current_lang, render_sidebar
@@ -31,6 +32,7 @@ PAGES = (
 )
 
 st.set_page_config(page_title="双塔区项目地图 Shuangta Project Atlas", page_icon="🗺️", layout="wide")
+keep_recent_downloads_on_this_server()
 # The shipped CJK font's faces, for the theme's font (.streamlit/config.toml). A stylesheet, not
 # [[theme.fontFaces]]: Streamlit sends the theme again on every rerun (170 KB for 202 faces).
 # Streamlit's own input hints ("Press Enter to submit form") are English only: not shown.
