@@ -65,6 +65,24 @@ def test_a_download_shown_again_starts_its_grace_period_afresh() -> None:
     assert manager.execute_deferred(file_id).startswith("/media/")
 
 
+def test_runs_stopped_before_the_button_keep_it_and_a_newer_id_replaces_it() -> None:
+    clock = _Clock()
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    keep_recent_downloads(manager, clock=clock)
+    first = manager.add_deferred(lambda: b"1", "text/csv", "c1", "t.csv", element_id="export")
+    other = manager.add_deferred(lambda: b"2", "text/csv", "c2", "u.csv", element_id="other")
+    for _ in range(5):  # the map reports its view: runs stopped before the buttons
+        _run_without_the_button(manager)
+    assert manager.execute_deferred(first) and manager.execute_deferred(other)
+    manager.clear_session_refs()
+    newer = manager.add_deferred(lambda: b"1", "text/csv", "c1", "t.csv", element_id="export")
+    manager.remove_orphaned_files()  # a run that shows the export button again, not the other
+    assert manager.execute_deferred(newer) and manager.execute_deferred(other)
+    with pytest.raises(MediaFileStorageError, match="not found"):
+        manager.execute_deferred(first)  # one file maker a button, however many reruns
+    assert len(manager._deferred_callables) == 2
+
+
 def test_the_app_keeps_an_export_of_a_run_downloadable_after_a_run_without_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
