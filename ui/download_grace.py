@@ -1,20 +1,24 @@
 """Download buttons that still work when clicked while the page reruns.
 
 A download button whose file is made on click (``st.download_button(data=callable)``) carries an
-id Streamlit registers anew on every run and forgets as soon as a run ends without it. A run
-stopped early for a rerun (a map reporting its view right after a click) ends without the
-button, so a user who clicks the button still on screen asks for a forgotten id and gets
-Streamlit's English "Failed to generate file for download" instead of the file. Here the ids a
-run forgot stay usable for ``GRACE_S`` seconds: the file is the one made from what the user saw. An id goes as soon as a run shows its button
-with a new one (at most one old file maker a button, whatever the number of reruns).
+id that Streamlit registers anew on every run and forgets when a run ends without it. The map
+reports its view right after a click, so the page often reruns while the user reaches for a
+button; a run stopped early for a further rerun ends before the buttons, and the click on the
+button still on screen asks for a forgotten id: Streamlit's English "Failed to generate file for
+download", no file. Here a button keeps one id for the session (a keyed hash no other session
+can guess), each run replaces the file maker behind it, and an id no run shows is forgotten only
+``GRACE_S`` seconds later. At most one file maker a button, however many reruns.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 import types
 from collections.abc import Callable
 
+from streamlit.runtime import media_file_manager as streamlit_media
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 GRACE_S = 120.0
@@ -27,41 +31,59 @@ def keep_recent_downloads(
     grace_s: float = GRACE_S,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
-    """Make ``manager`` keep a download's id until its button has a newer one, or ``grace_s`` s."""
+    """Give ``manager``'s download buttons one id a session, forgotten ``grace_s`` s unshown."""
     if getattr(manager, _PATCHED, False):
         return
-    if not callable(getattr(manager, "_remove_orphaned_deferred_callables", None)):
-        raise RuntimeError("Streamlit's media file manager changed: review ui/download_grace.py")
-    forgotten_at: dict[str, float] = {}
+    for name in ("add_deferred", "_remove_orphaned_deferred_callables", "_drop_deferred_id"):
+        if not callable(getattr(manager, name, None)):
+            raise RuntimeError(
+                "Streamlit's media file manager changed: review ui/download_grace.py"
+            )
+    key = secrets.token_bytes(32)
+    unshown_since: dict[str, float] = {}
+
+    def add_deferred(
+        self: MediaFileManager,
+        data_callable: Callable,
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        *,
+        element_id: str = "",
+    ) -> str:
+        session_id = streamlit_media._get_session_id()
+        button = f"{session_id}\0{element_id or coordinates}".encode()
+        file_id = hashlib.blake2b(button, key=key, digest_size=16).hexdigest()
+        with self._lock:
+            self._deferred_callables[file_id] = {
+                "callable": data_callable,
+                "mimetype": mimetype,
+                "filename": file_name,
+                "coordinates": coordinates,
+                "session_id": session_id,
+                "element_id": element_id,
+            }
+            self._deferred_ids_by_session[session_id].add(file_id)
+            self._files_by_session_and_coord[session_id][coordinates] = file_id
+        return file_id
 
     def remove_orphaned_deferred_callables(self: MediaFileManager) -> None:
         # Called by remove_orphaned_files() with self._lock held, when a run ends or stops.
         shown = {i for files in self._files_by_session_and_coord.values() for i in files.values()}
-        successors = _buttons_of(self, shown)
         now = clock()
-        for file_id, entry in list(self._deferred_callables.items()):
+        for file_id in list(self._deferred_callables):
             if file_id in shown:
-                forgotten_at.pop(file_id, None)
-                continue
-            replaced = _button_of(entry) in successors
-            if replaced or now - forgotten_at.setdefault(file_id, now) >= grace_s:
+                unshown_since.pop(file_id, None)
+            elif now - unshown_since.setdefault(file_id, now) >= grace_s:
                 self._drop_deferred_id(file_id)
-                forgotten_at.pop(file_id, None)
+        for file_id in set(unshown_since) - set(self._deferred_callables):
+            del unshown_since[file_id]
 
+    manager.add_deferred = types.MethodType(add_deferred, manager)  # type: ignore[method-assign]
     manager._remove_orphaned_deferred_callables = types.MethodType(  # type: ignore[method-assign]
         remove_orphaned_deferred_callables, manager
     )
     setattr(manager, _PATCHED, True)
-
-
-def _button_of(entry: dict) -> tuple[str, str]:
-    return entry["session_id"], entry["element_id"] or entry["coordinates"]
-
-
-def _buttons_of(manager: MediaFileManager, file_ids: set[str]) -> set[tuple[str, str]]:
-    """The buttons (session, widget) that a run now shows with these ids."""
-    entries = (manager._deferred_callables.get(file_id) for file_id in file_ids)
-    return {_button_of(entry) for entry in entries if entry is not None}
 
 
 def keep_recent_downloads_on_this_server() -> None:

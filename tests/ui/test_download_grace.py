@@ -21,69 +21,84 @@ class _Clock:
         return self.now
 
 
-def _run_without_the_button(manager: MediaFileManager) -> None:
-    """What Streamlit does around a run that ends (or stops for a rerun) without the button."""
+def _manager(clock: _Clock | None = None) -> MediaFileManager:
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    keep_recent_downloads(manager, clock=clock or _Clock())
+    return manager
+
+
+def _run(manager: MediaFileManager, *buttons: tuple[str, bytes]) -> dict[str, str]:
+    """What Streamlit does around a run: session refs cleared at its start, the buttons it
+    reaches registered, orphans removed when it ends or stops for a rerun. Ids by button."""
     manager.clear_session_refs()
+    ids = {
+        element: manager.add_deferred(
+            lambda data=data: data, "text/csv", f"coord-{element}", "t.csv", element_id=element
+        )
+        for element, data in buttons
+    }
     manager.remove_orphaned_files()
+    return ids
+
+
+def _download(manager: MediaFileManager, file_id: str) -> bytes:
+    return manager.read_file(Path(manager.execute_deferred(file_id)).stem).content
 
 
 def test_streamlit_alone_forgets_a_shown_download_when_a_run_ends_without_it() -> None:
     manager = MediaFileManager(MemoryMediaFileStorage("/media"))
-    file_id = manager.add_deferred(lambda: b"a,b\n", "text/csv", "coord-1", "t.csv")
-    _run_without_the_button(manager)
+    file_id = _run(manager, ("export", b"a"))["export"]
+    _run(manager)  # a run stopped for a rerun before the button
     with pytest.raises(MediaFileStorageError, match="not found"):
         manager.execute_deferred(file_id)  # why ui/download_grace exists
 
 
-def test_a_forgotten_download_still_works_for_the_grace_period_then_goes() -> None:
+def test_a_button_keeps_its_id_through_reruns_and_gives_the_latest_file() -> None:
+    manager = _manager()
+    shown = _run(manager, ("export", b"first"), ("other", b"o"))
+    for _ in range(5):  # the map reports its view: runs stopped before the buttons
+        _run(manager)
+    assert _download(manager, shown["export"]) == b"first"
+    assert _run(manager, ("export", b"second"), ("other", b"o")) == shown
+    assert _download(manager, shown["export"]) == b"second"
+    assert len(manager._deferred_callables) == 2  # one file maker a button
+
+
+def test_an_unshown_button_is_forgotten_after_the_grace_period() -> None:
     clock = _Clock()
-    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
-    keep_recent_downloads(manager, clock=clock)
-    keep_recent_downloads(manager, clock=clock)  # installing twice changes nothing
-    file_id = manager.add_deferred(lambda: b"a,b\n", "text/csv", "coord-1", "t.csv")
-    _run_without_the_button(manager)
+    manager = _manager(clock)
+    file_id = _run(manager, ("export", b"a"))["export"]
+    _run(manager)
     clock.now += GRACE_S - 1
-    _run_without_the_button(manager)
-    assert manager.execute_deferred(file_id).startswith("/media/")
+    _run(manager)
+    assert _download(manager, file_id) == b"a"
     clock.now += 1
-    _run_without_the_button(manager)
+    _run(manager)
     with pytest.raises(MediaFileStorageError, match="not found"):
         manager.execute_deferred(file_id)
+    assert manager._deferred_callables == {}
 
 
-def test_a_download_shown_again_starts_its_grace_period_afresh() -> None:
+def test_a_button_shown_again_starts_its_grace_period_afresh() -> None:
     clock = _Clock()
-    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
-    keep_recent_downloads(manager, clock=clock)
-    file_id = manager.add_deferred(lambda: b"x", "text/csv", "coord-1", "t.csv")
-    _run_without_the_button(manager)
+    manager = _manager(clock)
+    file_id = _run(manager, ("export", b"a"))["export"]
+    _run(manager)
     clock.now += GRACE_S - 1
-    manager._files_by_session_and_coord["dontcare"]["coord-1"] = file_id  # a run shows it again
-    manager.remove_orphaned_files()
+    _run(manager, ("export", b"b"))
     clock.now += GRACE_S - 1
-    _run_without_the_button(manager)
-    assert manager.execute_deferred(file_id).startswith("/media/")
+    _run(manager)
+    assert _download(manager, file_id) == b"b"
 
 
-def test_runs_stopped_before_the_button_keep_it_and_a_newer_id_replaces_it() -> None:
-    clock = _Clock()
-    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
-    keep_recent_downloads(manager, clock=clock)
-    first = manager.add_deferred(lambda: b"1", "text/csv", "c1", "t.csv", element_id="export")
-    other = manager.add_deferred(lambda: b"2", "text/csv", "c2", "u.csv", element_id="other")
-    for _ in range(5):  # the map reports its view: runs stopped before the buttons
-        _run_without_the_button(manager)
-    assert manager.execute_deferred(first) and manager.execute_deferred(other)
-    manager.clear_session_refs()
-    newer = manager.add_deferred(lambda: b"1", "text/csv", "c1", "t.csv", element_id="export")
-    manager.remove_orphaned_files()  # a run that shows the export button again, not the other
-    assert manager.execute_deferred(newer) and manager.execute_deferred(other)
-    with pytest.raises(MediaFileStorageError, match="not found"):
-        manager.execute_deferred(first)  # one file maker a button, however many reruns
-    assert len(manager._deferred_callables) == 2
+def test_ids_differ_by_button_and_by_server() -> None:
+    first, second = _manager(), _manager()
+    ids = _run(first, ("export", b"a"), ("other", b"b"))
+    assert ids["export"] != ids["other"]
+    assert _run(second, ("export", b"a"))["export"] != ids["export"]  # keyed by a server secret
 
 
-def test_the_app_keeps_an_export_of_a_run_downloadable_after_a_run_without_it(
+def test_the_app_keeps_an_export_downloadable_after_a_run_stopped_before_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import streamlit.testing.v1.app_test as app_test
