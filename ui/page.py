@@ -291,21 +291,25 @@ def _ranking(page: MapPage, lang: str, frames: dict[str, gpd.GeoDataFrame]) -> N
 
 
 def _search_box(page: MapPage, lang: str, column) -> None:
+    """A feature picked from the search becomes the selection, once per pick.
+
+    Applied in the run rather than in an on_change callback: with the map's messages arriving
+    at the same time, Streamlit (1.67, fast reruns) could lose a callback's write to session
+    state, leaving the name in the box and nothing in the panel. A lost write here is made again
+    by the next run, as the box's value still differs from the pick last applied."""
     options = _search_options(page.key, page.layers, lang, data_version())
     search_key = widget_key(page, "search", lang)
-
-    def found() -> None:
-        choice = st.session_state[search_key]
-        if choice:
-            select_feature(page, *choice.split("|", 1))
-
-    column.selectbox(
+    choice = column.selectbox(
         text("search", lang),
         options=[ALL, *options],
         format_func=lambda value: options.get(value, text("search_placeholder", lang)),
         key=search_key,
-        on_change=found,
     )
+    applied_key = state_key(page, f"search_applied:{lang}")
+    if choice != st.session_state.get(applied_key, ALL):
+        if choice:
+            select_feature(page, *choice.split("|", 1))
+        st.session_state[applied_key] = choice  # after the selection: a stop between redoes it
 
 
 @st.cache_data(show_spinner=False)

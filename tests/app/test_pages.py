@@ -298,3 +298,15 @@ def test_the_click_position_goes_when_a_search_or_a_township_choice_selects() ->
     assert not app.exception
     assert block["name"] in panel_title(app)
     assert not position_shown()
+
+
+def test_a_search_pick_lost_by_a_concurrent_rerun_is_made_again_and_only_once() -> None:
+    app = _open(MAP_PAGES["enclave"])
+    app.selectbox(key="enclave:search:zh").set_value("enclave_projects|enclave-001").run()
+    for key in ("enclave:selection", "enclave:search_applied:zh"):
+        del app.session_state[key]  # what Streamlit's two runs at once could do to the writes
+    app.run()
+    assert "朝阳金华园旅游观光农业园" in panel_title(app)
+    app.selectbox(key="enclave:township:zh").set_value("211302001").run()  # another choice
+    app.run()
+    assert "双塔街道" in panel_title(app)  # the search's pick is not made again
