@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import streamlit.testing.v1.app_test as app_test
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -169,17 +170,24 @@ def test_english_headings(app: AppTest) -> None:
 
 @pytest.fixture
 def deferred(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """The callables of deferred downloads by file id (AppTest's media manager is gone later)."""
-    found: dict = {}
-    original = MediaFileManager.add_deferred
+    """The deferred downloads' (file name, callable) by file id, from the media managers of the
+    runs (AppTest makes one a run; the app's own add_deferred is ui/download_grace's)."""
+    managers: list[MediaFileManager] = []
 
-    def recording(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-        found[file_id] = (file_name, data_callable)
-        return file_id
+    class Recorded(MediaFileManager):
+        def __init__(self, storage) -> None:
+            super().__init__(storage)
+            managers.append(self)
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
-    return found
+    class Found(dict):
+        def __missing__(self, file_id: str):
+            for manager in reversed(managers):
+                if (entry := manager._deferred_callables.get(file_id)) is not None:
+                    return entry["filename"], entry["callable"]
+            raise KeyError(file_id)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recorded)
+    return Found()
 
 
 def test_downloads_are_the_filtered_table_with_formulas_neutralised(
